@@ -1,0 +1,133 @@
+/**
+ * The embedded engine: ClickHouse run in this process by chdb, under a data directory.
+ * One writer session and a small pool of reader sessions, all async, so no query blocks
+ * the event loop and reads never wait behind a long insert.
+ */
+import { randomUUID } from 'node:crypto';
+import { existsSync, mkdirSync } from 'node:fs';
+import { rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Session } from 'chdb';
+import { StorageError } from './errors.ts';
+import type { QueryParams, Transport } from './transport.ts';
+
+const JSON_SETTINGS = 'SETTINGS output_format_json_quote_64bit_integers=1';
+
+export interface ChdbTransportOptions {
+  dataDir: string;
+  /** Reader sessions; reads beyond this many wait their turn. */
+  readers?: number;
+}
+
+export class ChdbTransport implements Transport {
+  #writer: Session;
+  #readers: Session[];
+  #idle: Session[];
+  #waiting: ((s: Session) => void)[] = [];
+  #writeChain: Promise<unknown> = Promise.resolve();
+  #spool: string;
+  #closed = false;
+
+  constructor(opts: ChdbTransportOptions) {
+    mkdirSync(opts.dataDir, { recursive: true });
+    try {
+      this.#writer = new Session(opts.dataDir);
+      this.#readers = Array.from({ length: opts.readers ?? 2 }, () => new Session(opts.dataDir));
+    } catch (err) {
+      throw new StorageError(
+        `cannot open the embedded store in ${opts.dataDir}: ${(err as Error).message}`,
+        'unavailable',
+        {
+          cause: err,
+        },
+      );
+    }
+    this.#idle = [...this.#readers];
+    // A RAM-backed spool keeps the insert files off the disk; the table parts are what must be durable.
+    this.#spool = existsSync('/dev/shm') ? '/dev/shm' : tmpdir();
+  }
+
+  async exec(sql: string, params?: QueryParams): Promise<void> {
+    await this.#onWriter(() => this.#run(this.#writer, sql, params, 'TSV'));
+  }
+
+  async rows<T>(sql: string, params?: QueryParams): Promise<T[]> {
+    const session = await this.#acquire();
+    try {
+      const text = await this.#run(session, `${sql} ${JSON_SETTINGS}`, params, 'JSONEachRow');
+      if (text === '') return [];
+      return text
+        .split('\n')
+        .filter((l) => l !== '')
+        .map((l) => JSON.parse(l) as T);
+    } finally {
+      this.#release(session);
+    }
+  }
+
+  async insertRows(table: string, select: string, structure: string, jsonLines: string): Promise<void> {
+    if (jsonLines === '') return;
+    const file = join(this.#spool, `genba-insert-${process.pid}-${randomUUID()}.jsonl`);
+    await writeFile(file, jsonLines);
+    try {
+      const sql = `INSERT INTO ${table} SELECT ${select} FROM file(${quote(file)}, 'JSONEachRow', ${quote(structure)})`;
+      await this.#onWriter(() => this.#run(this.#writer, sql, undefined, 'TSV'));
+    } finally {
+      await rm(file, { force: true });
+    }
+  }
+
+  async version(): Promise<string> {
+    const [row] = await this.rows<{ v: string }>('SELECT version() AS v');
+    return row.v;
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    await this.#writeChain.catch(() => {});
+    for (const s of [this.#writer, ...this.#readers]) s.close();
+  }
+
+  /** Writes run one at a time on the writer session, in arrival order. */
+  #onWriter<T>(fn: () => Promise<T>): Promise<T> {
+    const next = this.#writeChain.then(fn, fn);
+    this.#writeChain = next.catch(() => {});
+    return next;
+  }
+
+  async #run(
+    session: Session,
+    sql: string,
+    params: QueryParams | undefined,
+    format: string,
+  ): Promise<string> {
+    if (this.#closed) throw new StorageError('the store is closed', 'unavailable');
+    try {
+      const result = params
+        ? await session.queryBindAsync(sql, params, { format })
+        : await session.queryAsync(sql, { format });
+      return result.text();
+    } catch (err) {
+      throw new StorageError(`query failed: ${(err as Error).message}`, 'internal', { cause: err });
+    }
+  }
+
+  async #acquire(): Promise<Session> {
+    const s = this.#idle.pop();
+    if (s) return s;
+    return new Promise((resolve) => this.#waiting.push(resolve));
+  }
+
+  #release(s: Session): void {
+    const next = this.#waiting.shift();
+    if (next) next(s);
+    else this.#idle.push(s);
+  }
+}
+
+/** A ClickHouse string literal. Used only for our own file paths and type lists, never for user data. */
+function quote(s: string): string {
+  return `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+}

@@ -1,0 +1,180 @@
+/**
+ * Span ⇄ row. Rows are built here, by us, as JSONEachRow lines: JSON.stringify escapes every
+ * newline, so no span value can end the data early and smuggle SQL in.
+ */
+import type { Resource, Scope, Span, SpanKind, StatusCode } from '@genba/model';
+import { serviceName } from '@genba/model';
+import { joinAttributes, packAttributes, splitAttributes, unpackAttributes } from './attribute-codec.ts';
+
+/** The shape of the rows in the insert file, and how they become `spans` columns. */
+export const SPAN_ROW_STRUCTURE =
+  'trace_id String, span_id String, parent_span_id String, trace_state String, flags UInt32, ' +
+  'service String, name String, kind UInt8, start_ns Int64, duration_ns Int64, status_code UInt8, ' +
+  'status_message String, attributes Map(String, String), attribute_types Map(String, UInt8), ' +
+  'resource_attributes Map(String, String), resource_attribute_types Map(String, UInt8), ' +
+  'scope_name String, scope_version String, extra String';
+
+export const SPAN_ROW_SELECT =
+  'unhex(trace_id), unhex(span_id), unhex(parent_span_id), trace_state, flags, service, name, kind, ' +
+  'fromUnixTimestamp64Nano(start_ns), duration_ns, status_code, status_message, attributes, attribute_types, ' +
+  'resource_attributes, resource_attribute_types, scope_name, scope_version, extra';
+
+/** Columns read back, in the shape `rowsToSpans` takes. Aliases never reuse a column's name: ClickHouse
+ * would substitute the alias for the column in WHERE. */
+export const SPAN_COLUMNS =
+  'lower(hex(trace_id)) AS tid, lower(hex(span_id)) AS sid, lower(hex(parent_span_id)) AS psid, ' +
+  'trace_state, flags, name, kind, toUnixTimestamp64Nano(start_time) AS start_ns, duration_ns, status_code, ' +
+  'status_message, attributes, attribute_types, resource_attributes, resource_attribute_types, scope_name, ' +
+  'scope_version, extra';
+
+export interface SpanRow {
+  tid: string;
+  sid: string;
+  psid: string;
+  trace_state: string;
+  flags: number;
+  name: string;
+  kind: number;
+  start_ns: string;
+  duration_ns: string;
+  status_code: number;
+  status_message: string;
+  attributes: Record<string, string>;
+  attribute_types: Record<string, number>;
+  resource_attributes: Record<string, string>;
+  resource_attribute_types: Record<string, number>;
+  scope_name: string;
+  scope_version: string;
+  extra: string;
+}
+
+type Packed = [string, number, string][];
+interface Extra {
+  e?: [string, string, Packed, number][];
+  l?: [string, string, string, Packed, number, number][];
+  d?: [number, number, number];
+  sa?: Packed;
+  rs?: string;
+  ss?: string;
+  rd?: number;
+  sd?: number;
+}
+
+/** Encodes spans as JSONEachRow lines (no trailing newline, never an empty line). */
+export function spansToJsonLines(spans: readonly Span[]): string {
+  const resources = new Map<Resource, string>();
+  const lines: string[] = [];
+  for (const s of spans) {
+    let res = resources.get(s.resource);
+    if (res === undefined) {
+      const r = splitAttributes(s.resource.attributes);
+      res = `"resource_attributes":${JSON.stringify(r.values)},"resource_attribute_types":${JSON.stringify(r.types)}`;
+      resources.set(s.resource, res);
+    }
+    const a = splitAttributes(s.attributes);
+    const duration = s.endTimeUnixNano > s.startTimeUnixNano ? s.endTimeUnixNano - s.startTimeUnixNano : 0n;
+    lines.push(
+      `{"trace_id":"${s.traceId}","span_id":"${s.spanId}","parent_span_id":"${s.parentSpanId}",` +
+        `"trace_state":${JSON.stringify(s.traceState)},"flags":${s.flags >>> 0},` +
+        `"service":${JSON.stringify(serviceName(s))},"name":${JSON.stringify(s.name)},"kind":${s.kind},` +
+        `"start_ns":"${s.startTimeUnixNano}","duration_ns":"${duration}","status_code":${s.status.code},` +
+        `"status_message":${JSON.stringify(s.status.message)},"attributes":${JSON.stringify(a.values)},` +
+        `"attribute_types":${JSON.stringify(a.types)},${res},"scope_name":${JSON.stringify(s.scope.name)},` +
+        `"scope_version":${JSON.stringify(s.scope.version)},"extra":${JSON.stringify(extraOf(s))}}`,
+    );
+  }
+  return lines.join('\n');
+}
+
+function extraOf(s: Span): string {
+  const x: Extra = {};
+  if (s.events.length)
+    x.e = s.events.map((e) => [
+      String(e.timeUnixNano),
+      e.name,
+      packAttributes(e.attributes),
+      e.droppedAttributesCount,
+    ]);
+  if (s.links.length)
+    x.l = s.links.map((l) => [
+      l.traceId,
+      l.spanId,
+      l.traceState,
+      packAttributes(l.attributes),
+      l.droppedAttributesCount,
+      l.flags,
+    ]);
+  if (s.droppedAttributesCount || s.droppedEventsCount || s.droppedLinksCount)
+    x.d = [s.droppedAttributesCount, s.droppedEventsCount, s.droppedLinksCount];
+  const sa = packAttributes(s.scope.attributes);
+  if (sa.length) x.sa = sa;
+  if (s.resource.schemaUrl) x.rs = s.resource.schemaUrl;
+  if (s.scope.schemaUrl) x.ss = s.scope.schemaUrl;
+  if (s.resource.droppedAttributesCount) x.rd = s.resource.droppedAttributesCount;
+  if (s.scope.droppedAttributesCount) x.sd = s.scope.droppedAttributesCount;
+  return JSON.stringify(x);
+}
+
+/** Rebuilds spans; spans with the same resource (and scope) share one object, as they did on ingest. */
+export function rowsToSpans(rows: readonly SpanRow[]): Span[] {
+  const resources = new Map<string, Resource>();
+  const scopes = new Map<string, Scope>();
+  return rows.map((r) => {
+    const x = JSON.parse(r.extra || '{}') as Extra;
+    const rkey = JSON.stringify([r.resource_attributes, r.resource_attribute_types, x.rs, x.rd]);
+    let resource = resources.get(rkey);
+    if (!resource) {
+      resource = {
+        attributes: joinAttributes(r.resource_attributes, r.resource_attribute_types),
+        droppedAttributesCount: x.rd ?? 0,
+        schemaUrl: x.rs ?? '',
+      };
+      resources.set(rkey, resource);
+    }
+    const skey = JSON.stringify([rkey, r.scope_name, r.scope_version, x.sa, x.ss, x.sd]);
+    let scope = scopes.get(skey);
+    if (!scope) {
+      scope = {
+        name: r.scope_name,
+        version: r.scope_version,
+        attributes: unpackAttributes(x.sa ?? []),
+        droppedAttributesCount: x.sd ?? 0,
+        schemaUrl: x.ss ?? '',
+      };
+      scopes.set(skey, scope);
+    }
+    const start = BigInt(r.start_ns);
+    return {
+      traceId: r.tid,
+      spanId: r.sid,
+      parentSpanId: r.psid === '0000000000000000' ? '' : r.psid,
+      traceState: r.trace_state,
+      flags: Number(r.flags),
+      name: r.name,
+      kind: Number(r.kind) as SpanKind,
+      startTimeUnixNano: start,
+      endTimeUnixNano: start + BigInt(r.duration_ns),
+      attributes: joinAttributes(r.attributes, r.attribute_types),
+      droppedAttributesCount: x.d?.[0] ?? 0,
+      events: (x.e ?? []).map(([t, name, attrs, dropped]) => ({
+        timeUnixNano: BigInt(t),
+        name,
+        attributes: unpackAttributes(attrs),
+        droppedAttributesCount: dropped,
+      })),
+      droppedEventsCount: x.d?.[1] ?? 0,
+      links: (x.l ?? []).map(([traceId, spanId, traceState, attrs, dropped, flags]) => ({
+        traceId,
+        spanId,
+        traceState,
+        attributes: unpackAttributes(attrs),
+        droppedAttributesCount: dropped,
+        flags,
+      })),
+      droppedLinksCount: x.d?.[2] ?? 0,
+      status: { code: Number(r.status_code) as StatusCode, message: r.status_message },
+      resource,
+      scope,
+    };
+  });
+}
