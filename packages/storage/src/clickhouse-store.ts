@@ -103,9 +103,9 @@ export class ClickHouseStore implements Storage {
       { ids, s: BigInt(range.s), e: BigInt(range.e) },
     );
     for (const span of rowsToSpans(rows)) {
-      let list = out.get(span.traceId);
-      if (!list) out.set(span.traceId, (list = []));
-      list.push(span);
+      const list = out.get(span.traceId);
+      if (list) list.push(span);
+      else out.set(span.traceId, [span]);
     }
     return out;
   }
