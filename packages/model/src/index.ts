@@ -2,3 +2,4 @@ export * from './attributes.ts';
 export * from './ids.ts';
 export * from './span.ts';
 export * from './time.ts';
+export * from './errors.ts';

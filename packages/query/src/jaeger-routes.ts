@@ -1,0 +1,61 @@
+/**
+ * Jaeger query API v1 (`/api/...` on 16686), with exactly the wire shapes that jaeger-ui and
+ * Grafana's Jaeger data source read.
+ */
+import { GenbaError, normalizeTraceId } from '@genba/model';
+import type { Storage } from '@genba/storage';
+import type { FastifyInstance } from 'fastify';
+import { toJaegerTrace, toJaegerTraces } from './jaeger/index.ts';
+import { ok } from './jaeger-envelope.ts';
+import { parseTraceQuery } from './jaeger-search-params.ts';
+
+type Query = Record<string, string | string[] | undefined>;
+
+function traceIdParam(raw: string): string {
+  const id = normalizeTraceId(raw);
+  if (!id) throw new GenbaError('bad_request', `malformed trace id "${raw}": expected 1 to 32 hex digits`);
+  return id;
+}
+
+export function registerJaegerRoutes(app: FastifyInstance, store: Storage): void {
+  app.get('/api/services', async () => {
+    const services = await store.getServices();
+    return ok(services, services.length);
+  });
+
+  app.get<{ Params: { service: string } }>('/api/services/:service/operations', async (req) => {
+    const ops = await store.getOperations(req.params.service);
+    const names = [...new Set(ops.map((o) => o.name))];
+    return ok(names, names.length);
+  });
+
+  app.get<{ Querystring: Query }>('/api/operations', async (req) => {
+    const service = req.query.service;
+    if (typeof service !== 'string' || service === '')
+      throw new GenbaError('bad_request', "parameter 'service' is required");
+    const kind = typeof req.query.spanKind === 'string' && req.query.spanKind !== '' ? req.query.spanKind : undefined;
+    const ops = await store.getOperations(service, kind);
+    return ok(ops, ops.length);
+  });
+
+  app.get<{ Querystring: Query }>('/api/traces', async (req) => {
+    // Jaeger answers ?traceID=a&traceID=b with those traces, ignoring the other parameters.
+    const ids = req.query.traceID;
+    if (ids !== undefined) {
+      const list = (Array.isArray(ids) ? ids : [ids]).map(traceIdParam);
+      const found = await store.getTraces(list);
+      return ok(toJaegerTraces(found.values()));
+    }
+    const query = parseTraceQuery(req.query);
+    const summaries = await store.findTraces(query);
+    const traces = await store.getTraces(summaries.map((s) => s.traceId));
+    const ordered = summaries.map((s) => traces.get(s.traceId)).filter((t) => t !== undefined);
+    return ok(toJaegerTraces(ordered));
+  });
+
+  app.get<{ Params: { traceId: string } }>('/api/traces/:traceId', async (req) => {
+    const spans = await store.getTrace(traceIdParam(req.params.traceId));
+    if (spans.length === 0) throw new GenbaError('not_found', 'trace not found');
+    return ok([toJaegerTrace(spans)]);
+  });
+}

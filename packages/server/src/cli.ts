@@ -1,0 +1,76 @@
+/** The `genba` command line: serve, tracegen. */
+import { Command, InvalidArgumentError } from 'commander';
+import { parseDuration } from '@genba/model';
+import { startServer } from './start-server.ts';
+import { runTracegen } from './tracegen/index.ts';
+
+function port(v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError('expected a port number 0–65535');
+  return n;
+}
+
+function positive(v: string): number {
+  const n = Number(v);
+  if (!(n > 0)) throw new InvalidArgumentError('expected a positive number');
+  return n;
+}
+
+function millis(v: string): number {
+  const ns = parseDuration(v);
+  if (ns === undefined) throw new InvalidArgumentError('expected a duration such as 10s, 500ms or 2m');
+  return Number(ns / 1_000_000n);
+}
+
+export async function main(argv: string[]): Promise<void> {
+  const program = new Command('genba').description('Genba: distributed tracing with value-stream analysis');
+
+  program
+    .command('serve')
+    .description('run the receivers, the store, the query APIs and the web UI in one process')
+    .option('--data-dir <dir>', 'directory of the embedded store', process.env.GENBA_DATA_DIR ?? './genba-data')
+    .option('--listen <host>', 'address to bind every listener to', process.env.GENBA_LISTEN ?? '127.0.0.1')
+    .option('--otlp-http-port <port>', 'OTLP/HTTP receiver port', port, 4318)
+    .option('--query-port <port>', 'web UI and query API port', port, 16686)
+    .option('--max-body-bytes <n>', 'largest accepted request body, after decompression', positive, 16 * 1024 * 1024)
+    .option('--retention-days <n>', 'days to keep spans (default: keep for ever)', positive)
+    .option('--log-level <level>', 'fatal, error, warn, info, debug or silent', 'warn')
+    .action(async (o) => {
+      const server = await startServer({
+        dataDir: o.dataDir,
+        host: o.listen,
+        otlpHttpPort: o.otlpHttpPort,
+        queryPort: o.queryPort,
+        maxBodyBytes: o.maxBodyBytes,
+        retentionDays: o.retentionDays,
+        logLevel: o.logLevel,
+      });
+      console.log(`genba serve: store in ${o.dataDir}`);
+      console.log(`  web UI and Jaeger API  ${server.urls.query}/`);
+      console.log(`  OTLP/HTTP              ${server.urls.otlpHttp}/v1/traces`);
+      console.log(`  metrics                ${server.urls.query}/metrics`);
+      const stop = async () => {
+        console.log('genba serve: shutting down');
+        await server.close();
+        process.exit(0);
+      };
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+    });
+
+  program
+    .command('tracegen')
+    .description('send synthetic multi-service traces as OTLP protobuf, like OpenTelemetry tracegen')
+    .option('--endpoint <url>', 'OTLP/HTTP base URL', 'http://127.0.0.1:4318')
+    .option('--rate <n>', 'traces per second', positive, 100)
+    .option('--duration <d>', 'how long to send, e.g. 10s', millis, 10_000)
+    .action(async (o) => {
+      const ac = new AbortController();
+      process.once('SIGINT', () => ac.abort());
+      const r = await runTracegen({ endpoint: o.endpoint, rate: o.rate, durationMs: o.duration, signal: ac.signal });
+      console.log(`tracegen: sent ${r.traces} traces, ${r.spans} spans to ${o.endpoint} (${r.failed} failed)`);
+      if (r.failed > 0) process.exitCode = 1;
+    });
+
+  await program.parseAsync(argv);
+}

@@ -1,0 +1,78 @@
+/**
+ * `kill -9` while spans stream in: every span that was acknowledged with 2xx is there after a restart.
+ * The server runs as a real child process through the `genba` command.
+ */
+import assert from 'node:assert/strict';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import { generateTrace, mulberry32 } from '../src/index.ts';
+import { encodeTraceRequest } from '@genba/otlp';
+
+const bin = new URL('../bin/genba.mjs', import.meta.url).pathname;
+const dataDir = mkdtempSync(join(tmpdir(), 'genba-crash-'));
+after(() => rmSync(dataDir, { recursive: true, force: true }));
+
+async function serve(): Promise<{ child: ChildProcess; otlp: string; query: string }> {
+  const child = spawn(
+    process.execPath,
+    [bin, 'serve', '--data-dir', dataDir, '--otlp-http-port', '0', '--query-port', '0', '--log-level', 'silent'],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  let out = '';
+  return new Promise((resolve, reject) => {
+    child.once('exit', (code) => reject(new Error(`genba serve exited with ${code}: ${out}`)));
+    child.stdout!.on('data', (d) => {
+      out += d;
+      const otlp = /OTLP\/HTTP\s+(\S+)\/v1\/traces/.exec(out);
+      const query = /metrics\s+(\S+)\/metrics/.exec(out);
+      if (otlp && query) resolve({ child, otlp: otlp[1], query: query[1] });
+    });
+  });
+}
+
+test('acknowledged spans survive kill -9', { timeout: 120_000 }, async () => {
+  const first = await serve();
+  const rng = mulberry32(7);
+  const acked = new Map<string, number>();
+  let stop = false;
+  const senders = Array.from({ length: 4 }, async () => {
+    while (!stop) {
+      const spans = Array.from({ length: 20 }, () => generateTrace(rng, BigInt(Date.now()) * 1_000_000n)).flat();
+      try {
+        const res = await fetch(`${first.otlp}/v1/traces`, {
+          method: 'POST',
+          body: encodeTraceRequest(spans),
+          headers: { 'content-type': 'application/x-protobuf' },
+        });
+        if (res.ok)
+          for (const s of spans) acked.set(s.traceId, (acked.get(s.traceId) ?? 0) + 1);
+      } catch {
+        return; // the server is gone
+      }
+    }
+  });
+  await new Promise((r) => setTimeout(r, 1500));
+  first.child.kill('SIGKILL');
+  stop = true;
+  await Promise.all(senders);
+  await new Promise((r) => first.child.once('exit', r));
+  assert.ok(acked.size > 20, `only ${acked.size} traces were acknowledged before the kill`);
+
+  const second = await serve();
+  try {
+    const ids = [...acked.keys()];
+    for (let i = 0; i < ids.length; i += 50) {
+      const chunk = ids.slice(i, i + 50);
+      const res = await fetch(`${second.query}/api/traces?${chunk.map((id) => `traceID=${id}`).join('&')}`);
+      const body = (await res.json()) as { data: { traceID: string; spans: unknown[] }[] };
+      const found = new Map(body.data.map((t) => [t.traceID, t.spans.length]));
+      for (const id of chunk) assert.equal(found.get(id), acked.get(id), `trace ${id} lost spans after kill -9`);
+    }
+  } finally {
+    second.child.kill('SIGTERM');
+    await new Promise((r) => second.child.once('exit', r));
+  }
+});
