@@ -1,0 +1,11 @@
+export { decodeTraceRequestJson } from './decode-json.ts';
+export { decodeTraceRequest } from './decode-protobuf.ts';
+export { encodeTraceRequestJson } from './encode-json.ts';
+export { encodeTraceRequest } from './encode-protobuf.ts';
+export { OtlpDecodeError } from './errors.ts';
+export {
+  encodeRpcStatus,
+  encodeRpcStatusJson,
+  encodeTraceResponse,
+  encodeTraceResponseJson,
+} from './responses.ts';

@@ -1,0 +1,206 @@
+/**
+ * A bounds-checked protobuf wire reader. Decoders drive it field by field and pass the end
+ * of the enclosing message, so a length that runs past its parent is caught where it is read.
+ */
+import { protoError } from './errors.ts';
+import { utf8Slicer } from './utf8.ts';
+
+export const VARINT = 0;
+export const I64 = 1;
+export const LEN = 2;
+export const SGROUP = 3;
+export const EGROUP = 4;
+export const I32 = 5;
+
+const WIRE_NAMES = ['varint', 'i64', 'len', 'sgroup', 'egroup', 'i32', '6', '7'];
+const MAX_GROUP_DEPTH = 32;
+
+export class ProtoReader {
+  readonly buf: Uint8Array;
+  pos = 0;
+  readonly #view: DataView;
+  readonly #slice: (start: number, end: number) => string;
+
+  constructor(buf: Uint8Array) {
+    this.buf = buf;
+    this.#view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+    this.#slice = utf8Slicer(buf);
+  }
+
+  /** Reads a varint and returns its low 32 bits as a signed int (callers use `>>> 0` for uint32). */
+  varint32(): number {
+    const buf = this.buf;
+    let pos = this.pos;
+    if (pos + 10 > buf.length) this.#ensureVarint(pos);
+    let b = buf[pos++];
+    let v = b & 0x7f;
+    if (b >= 0x80) {
+      b = buf[pos++];
+      v |= (b & 0x7f) << 7;
+      if (b >= 0x80) {
+        b = buf[pos++];
+        v |= (b & 0x7f) << 14;
+        if (b >= 0x80) {
+          b = buf[pos++];
+          v |= (b & 0x7f) << 21;
+          if (b >= 0x80) {
+            b = buf[pos++];
+            v |= b << 28;
+            // The upper bits of a 64-bit varint do not fit; skip them but demand the end byte.
+            for (let i = 0; b >= 0x80 && i < 5; i++) b = buf[pos++];
+            if (b >= 0x80) throw protoError('varint longer than 10 bytes', this.pos);
+          }
+        }
+      }
+    }
+    this.pos = pos;
+    return v;
+  }
+
+  /** Reads an int64 varint as a signed bigint. */
+  varint64(): bigint {
+    const buf = this.buf;
+    const start = this.pos;
+    if (start + 10 > buf.length) this.#ensureVarint(start);
+    let pos = start;
+    let lo = 0;
+    let hi = 0;
+    let b = 0;
+    for (let shift = 0; shift < 28; shift += 7) {
+      b = buf[pos++];
+      lo |= (b & 0x7f) << shift;
+      if (b < 0x80) {
+        this.pos = pos;
+        return BigInt(lo);
+      }
+    }
+    b = buf[pos++];
+    lo |= (b & 0x0f) << 28;
+    hi = (b & 0x7f) >> 4;
+    for (let shift = 3; b >= 0x80 && shift < 32; shift += 7) {
+      b = buf[pos++];
+      hi |= (b & 0x7f) << shift;
+    }
+    if (b >= 0x80) throw protoError('varint longer than 10 bytes', start);
+    this.pos = pos;
+    lo >>>= 0;
+    hi >>>= 0;
+    if (hi < 0x200000) return BigInt(hi * 4294967296 + lo);
+    if (hi === 0xffffffff && lo >= 0x80000000) return BigInt(lo | 0);
+    return BigInt.asIntN(64, (BigInt(hi) << 32n) | BigInt(lo));
+  }
+
+  fixed32(limit: number): number {
+    const pos = this.pos;
+    if (pos + 4 > limit) throw protoError('truncated fixed32', pos);
+    this.pos = pos + 4;
+    return this.#view.getUint32(pos, true);
+  }
+
+  fixed64(limit: number): bigint {
+    const pos = this.pos;
+    if (pos + 8 > limit) throw protoError('truncated fixed64', pos);
+    this.pos = pos + 8;
+    return this.#view.getBigUint64(pos, true);
+  }
+
+  double(limit: number): number {
+    const pos = this.pos;
+    if (pos + 8 > limit) throw protoError('truncated double', pos);
+    this.pos = pos + 8;
+    return this.#view.getFloat64(pos, true);
+  }
+
+  /** Reads a length prefix and returns where the field's bytes end; they must end by `limit`. */
+  lenEnd(limit: number): number {
+    const at = this.pos;
+    const n = this.varint32() >>> 0;
+    if (n > limit - this.pos) {
+      throw protoError(`length ${n} runs past the end of its message (${limit - this.pos} bytes left)`, at);
+    }
+    return this.pos + n;
+  }
+
+  string(limit: number): string {
+    const end = this.lenEnd(limit);
+    const start = this.pos;
+    this.pos = end;
+    return start === end ? '' : this.#slice(start, end);
+  }
+
+  bytes(limit: number): Uint8Array {
+    const end = this.lenEnd(limit);
+    const start = this.pos;
+    this.pos = end;
+    return this.buf.slice(start, end);
+  }
+
+  /** Checks that a nested message ended exactly where its length said. */
+  finish(end: number, what: string): void {
+    if (this.pos !== end) throw protoError(`${what} overruns its length by ${this.pos - end} bytes`, end);
+  }
+
+  /** Skips an unknown field whose tag was just read at `at`. */
+  skip(tag: number, limit: number, at: number, depth = 0): void {
+    switch (tag & 7) {
+      case VARINT:
+        this.varint32();
+        return;
+      case I64:
+        if (this.pos + 8 > limit) throw protoError('truncated i64 field', this.pos);
+        this.pos += 8;
+        return;
+      case LEN:
+        this.pos = this.lenEnd(limit);
+        return;
+      case I32:
+        if (this.pos + 4 > limit) throw protoError('truncated i32 field', this.pos);
+        this.pos += 4;
+        return;
+      case SGROUP:
+        this.#skipGroup(tag >>> 3, limit, at, depth);
+        return;
+      case EGROUP:
+        throw protoError(`unexpected end-group for field ${tag >>> 3}`, at);
+      default:
+        throw protoError(`invalid wire type ${tag & 7}`, at);
+    }
+  }
+
+  /** Reads a tag and rejects field number 0, which no message may use. */
+  tag(): number {
+    const at = this.pos;
+    const tag = this.varint32() >>> 0;
+    if (tag < 8) throw protoError(`invalid field number 0 (tag ${tag})`, at);
+    return tag;
+  }
+
+  #skipGroup(field: number, limit: number, at: number, depth: number): void {
+    if (depth >= MAX_GROUP_DEPTH) throw protoError('groups nested too deeply', at);
+    while (this.pos < limit) {
+      const tagAt = this.pos;
+      const tag = this.tag();
+      if ((tag & 7) === EGROUP) {
+        if (tag >>> 3 !== field)
+          throw protoError(`end-group for field ${tag >>> 3} closes group ${field}`, tagAt);
+        return;
+      }
+      this.skip(tag, limit, tagAt, depth + 1);
+    }
+    throw protoError(`group for field ${field} is not closed`, at);
+  }
+
+  /** Throws unless a varint starting at `pos` ends inside the buffer within 10 bytes. */
+  #ensureVarint(pos: number): void {
+    const buf = this.buf;
+    for (let i = pos; i < pos + 10; i++) {
+      if (i >= buf.length) throw protoError('truncated varint', pos);
+      if (buf[i] < 0x80) return;
+    }
+  }
+}
+
+/** Error text for a known field that arrived with the wrong wire type. */
+export function wireTypeProblem(field: string, tag: number, expected: number): string {
+  return `${field} has wire type ${WIRE_NAMES[tag & 7]}, expected ${WIRE_NAMES[expected]}`;
+}
