@@ -25,6 +25,8 @@ export function encodeTraceRequest(spans: readonly Span[]): Uint8Array {
     w.message(10);
     writeResourceSpans(w, g);
   }
+  // The two passes must agree; a gap would be a bug here, never a property of the input.
+  if (w.pos !== total) throw new Error(`OTLP encoder wrote ${w.pos} bytes, measured ${total}`);
   return w.buf;
 }
 

@@ -22,7 +22,8 @@ export class ProtoReader {
   readonly #slice: (start: number, end: number) => string;
 
   constructor(buf: Uint8Array) {
-    this.buf = buf;
+    // A plain view: Buffer input would make bytes() return Buffers, and keeps the reads monomorphic.
+    this.buf = new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
     this.#view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
     this.#slice = utf8Slicer(buf);
   }
