@@ -23,9 +23,13 @@ export class Admission implements SpanConsumer {
 
   async consume(spans: Span[]): Promise<void> {
     if (this.#inFlight > 0 && this.#inFlight + spans.length > this.#max) {
-      throw new GenbaError('too_many_requests', `server busy: ${this.#inFlight} spans in flight; retry later`, {
-        retryAfter: 1,
-      });
+      throw new GenbaError(
+        'too_many_requests',
+        `server busy: ${this.#inFlight} spans in flight; retry later`,
+        {
+          retryAfter: 1,
+        },
+      );
     }
     this.#inFlight += spans.length;
     try {

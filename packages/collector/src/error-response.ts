@@ -8,11 +8,13 @@ export interface ErrorAnswer {
 }
 
 export function errorAnswer(err: unknown): ErrorAnswer {
-  if (err instanceof GenbaError) return { status: httpStatus(err.code), message: err.message, retryAfter: err.retryAfter };
+  if (err instanceof GenbaError)
+    return { status: httpStatus(err.code), message: err.message, retryAfter: err.retryAfter };
   const e = err as { name?: string; statusCode?: number; message?: string; code?: string };
   if (e?.name === 'StorageError' && (err as { kind?: string }).kind === 'invalid')
     return { status: 400, message: e.message ?? 'invalid request' };
-  if (e?.name === 'StorageError') return { status: 503, message: `storage unavailable: ${e.message}`, retryAfter: 1 };
+  if (e?.name === 'StorageError')
+    return { status: 503, message: `storage unavailable: ${e.message}`, retryAfter: 1 };
   if (e?.name === 'OtlpDecodeError') return { status: 400, message: `malformed OTLP payload: ${e.message}` };
   if (e?.code === 'FST_ERR_CTP_BODY_TOO_LARGE')
     return { status: 413, message: 'request body exceeds the size limit' };

@@ -33,15 +33,29 @@ function isProtobuf(req: FastifyRequest): boolean {
 }
 
 export function registerOtlpHttp(app: FastifyInstance, opts: OtlpHttpOptions): void {
-  const received = opts.metrics.counter('genba_receiver_spans_total', 'Spans received, by receiver and outcome');
-  const requests = opts.metrics.counter('genba_receiver_requests_total', 'Requests, by receiver and HTTP status');
-
-  app.removeAllContentTypeParsers();
-  app.addContentTypeParser([...PROTOBUF_TYPES, 'application/json'], { parseAs: 'buffer' }, (_req, body, done) =>
-    done(null, body),
+  const received = opts.metrics.counter(
+    'genba_receiver_spans_total',
+    'Spans received, by receiver and outcome',
+  );
+  const requests = opts.metrics.counter(
+    'genba_receiver_requests_total',
+    'Requests, by receiver and HTTP status',
   );
 
-  const reply = (req: FastifyRequest, res: FastifyReply, status: number, message: string, retryAfter?: number) => {
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser(
+    [...PROTOBUF_TYPES, 'application/json'],
+    { parseAs: 'buffer' },
+    (_req, body, done) => done(null, body),
+  );
+
+  const reply = (
+    req: FastifyRequest,
+    res: FastifyReply,
+    status: number,
+    message: string,
+    retryAfter?: number,
+  ) => {
     requests({ receiver: 'otlp_http', status: String(status) });
     if (retryAfter !== undefined) res.header('retry-after', String(retryAfter));
     if (isProtobuf(req))
@@ -49,7 +63,10 @@ export function registerOtlpHttp(app: FastifyInstance, opts: OtlpHttpOptions): v
         .code(status)
         .type('application/x-protobuf')
         .send(Buffer.from(encodeRpcStatus({ code: grpcCodeFor(status), message })));
-    return res.code(status).type('application/json').send(encodeRpcStatusJson({ code: grpcCodeFor(status), message }));
+    return res
+      .code(status)
+      .type('application/json')
+      .send(encodeRpcStatusJson({ code: grpcCodeFor(status), message }));
   };
 
   app.setErrorHandler((err, req, res) => {
@@ -57,12 +74,18 @@ export function registerOtlpHttp(app: FastifyInstance, opts: OtlpHttpOptions): v
     if (a.status >= 500) req.log.error(err);
     return reply(req, res, a.status, a.message, a.retryAfter);
   });
-  app.setNotFoundHandler((req, res) => reply(req, res, 404, `no route ${req.method} ${req.url}; send spans to POST /v1/traces`));
+  app.setNotFoundHandler((req, res) =>
+    reply(req, res, 404, `no route ${req.method} ${req.url}; send spans to POST /v1/traces`),
+  );
 
   app.post('/v1/traces', async (req, res) => {
     if (!Buffer.isBuffer(req.body))
       return reply(req, res, 415, 'Content-Type must be application/x-protobuf or application/json');
-    const body = await decodeBody(req.body, req.headers['content-encoding'] as string | undefined, opts.maxBodyBytes);
+    const body = await decodeBody(
+      req.body,
+      req.headers['content-encoding'] as string | undefined,
+      opts.maxBodyBytes,
+    );
     const protobuf = isProtobuf(req);
     let spans: Span[];
     try {

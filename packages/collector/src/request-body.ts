@@ -6,7 +6,11 @@ import { GenbaError } from '@genba/model';
 const gunzipAsync = promisify(gunzip);
 const inflateAsync = promisify(inflate);
 
-export async function decodeBody(body: Buffer, encoding: string | undefined, maxBytes: number): Promise<Buffer> {
+export async function decodeBody(
+  body: Buffer,
+  encoding: string | undefined,
+  maxBytes: number,
+): Promise<Buffer> {
   const enc = (encoding ?? 'identity').trim().toLowerCase();
   try {
     if (enc === 'identity' || enc === '') return body;
@@ -17,5 +21,8 @@ export async function decodeBody(body: Buffer, encoding: string | undefined, max
       throw new GenbaError('payload_too_large', `decompressed body exceeds the limit of ${maxBytes} bytes`);
     throw new GenbaError('bad_request', `cannot decompress ${enc} body: ${(err as Error).message}`);
   }
-  throw new GenbaError('unsupported_media_type', `unsupported Content-Encoding "${enc}" (use gzip, deflate or none)`);
+  throw new GenbaError(
+    'unsupported_media_type',
+    `unsupported Content-Encoding "${enc}" (use gzip, deflate or none)`,
+  );
 }

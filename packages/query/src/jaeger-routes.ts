@@ -33,7 +33,8 @@ export function registerJaegerRoutes(app: FastifyInstance, store: Storage): void
     const service = req.query.service;
     if (typeof service !== 'string' || service === '')
       throw new GenbaError('bad_request', "parameter 'service' is required");
-    const kind = typeof req.query.spanKind === 'string' && req.query.spanKind !== '' ? req.query.spanKind : undefined;
+    const kind =
+      typeof req.query.spanKind === 'string' && req.query.spanKind !== '' ? req.query.spanKind : undefined;
     const ops = await store.getOperations(service, kind);
     return ok(ops, ops.length);
   });

@@ -24,7 +24,8 @@ function bad(message: string): never {
 function micros(q: Raw, name: string): bigint | undefined {
   const v = one(q, name);
   if (v === undefined) return undefined;
-  if (!/^\d{1,19}$/.test(v)) bad(`parameter '${name}' must be a time in microseconds since the epoch, got "${v}"`);
+  if (!/^\d{1,19}$/.test(v))
+    bad(`parameter '${name}' must be a time in microseconds since the epoch, got "${v}"`);
   return microsToNanos(BigInt(v));
 }
 
@@ -44,7 +45,9 @@ function tags(q: Raw): Record<string, string> {
     try {
       parsed = JSON.parse(json);
     } catch (err) {
-      bad(`malformed 'tags' parameter: ${(err as Error).message}; expected a JSON object like {"http.status_code":"500"}`);
+      bad(
+        `malformed 'tags' parameter: ${(err as Error).message}; expected a JSON object like {"http.status_code":"500"}`,
+      );
     }
     if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
       bad(`malformed 'tags' parameter: expected a JSON object like {"http.status_code":"500"}`);

@@ -8,17 +8,33 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { generateTrace, mulberry32 } from '../src/index.ts';
 import { encodeTraceRequest } from '@genba/otlp';
+import { generateTrace, mulberry32 } from '../src/index.ts';
 
 const bin = new URL('../bin/genba.mjs', import.meta.url).pathname;
-const dataDir = mkdtempSync(join(tmpdir(), 'genba-crash-'));
-after(() => rmSync(dataDir, { recursive: true, force: true }));
+const dataDir = process.env.KEEP_DIR ?? mkdtempSync(join(tmpdir(), 'genba-crash-'));
+after(() => process.env.KEEP_DIR || rmSync(dataDir, { recursive: true, force: true }));
+
+function exited(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((r) => child.once('exit', () => r()));
+}
 
 async function serve(): Promise<{ child: ChildProcess; otlp: string; query: string }> {
   const child = spawn(
     process.execPath,
-    [bin, 'serve', '--data-dir', dataDir, '--otlp-http-port', '0', '--query-port', '0', '--log-level', 'silent'],
+    [
+      bin,
+      'serve',
+      '--data-dir',
+      dataDir,
+      '--otlp-http-port',
+      '0',
+      '--query-port',
+      '0',
+      '--log-level',
+      'silent',
+    ],
     { stdio: ['ignore', 'pipe', 'inherit'] },
   );
   let out = '';
@@ -40,25 +56,27 @@ test('acknowledged spans survive kill -9', { timeout: 120_000 }, async () => {
   let stop = false;
   const senders = Array.from({ length: 4 }, async () => {
     while (!stop) {
-      const spans = Array.from({ length: 20 }, () => generateTrace(rng, BigInt(Date.now()) * 1_000_000n)).flat();
+      const spans = Array.from({ length: 20 }, () =>
+        generateTrace(rng, BigInt(Date.now()) * 1_000_000n),
+      ).flat();
       try {
         const res = await fetch(`${first.otlp}/v1/traces`, {
           method: 'POST',
           body: encodeTraceRequest(spans),
           headers: { 'content-type': 'application/x-protobuf' },
         });
-        if (res.ok)
-          for (const s of spans) acked.set(s.traceId, (acked.get(s.traceId) ?? 0) + 1);
+        if (res.ok) for (const s of spans) acked.set(s.traceId, (acked.get(s.traceId) ?? 0) + 1);
       } catch {
         return; // the server is gone
       }
     }
   });
   await new Promise((r) => setTimeout(r, 1500));
+  const gone = exited(first.child);
   first.child.kill('SIGKILL');
   stop = true;
   await Promise.all(senders);
-  await new Promise((r) => first.child.once('exit', r));
+  await gone;
   assert.ok(acked.size > 20, `only ${acked.size} traces were acknowledged before the kill`);
 
   const second = await serve();
@@ -69,10 +87,12 @@ test('acknowledged spans survive kill -9', { timeout: 120_000 }, async () => {
       const res = await fetch(`${second.query}/api/traces?${chunk.map((id) => `traceID=${id}`).join('&')}`);
       const body = (await res.json()) as { data: { traceID: string; spans: unknown[] }[] };
       const found = new Map(body.data.map((t) => [t.traceID, t.spans.length]));
-      for (const id of chunk) assert.equal(found.get(id), acked.get(id), `trace ${id} lost spans after kill -9`);
+      for (const id of chunk)
+        assert.equal(found.get(id), acked.get(id), `trace ${id} lost spans after kill -9`);
     }
   } finally {
+    const gone2 = exited(second.child);
     second.child.kill('SIGTERM');
-    await new Promise((r) => second.child.once('exit', r));
+    await gone2;
   }
 });

@@ -4,7 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type RunningServer, type ServerOptions, startServer } from '../src/index.ts';
 
-export async function withTempServer(opts: Partial<ServerOptions> = {}): Promise<RunningServer & { dataDir: string }> {
+export async function withTempServer(
+  opts: Partial<ServerOptions> = {},
+): Promise<RunningServer & { dataDir: string }> {
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'genba-server-'));
   const server = await startServer({ otlpHttpPort: 0, queryPort: 0, logLevel: 'silent', ...opts, dataDir });
   return {

@@ -1,7 +1,7 @@
 /** The Jaeger v1 query API: envelopes, errors and search semantics over a real store. */
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
 import { readFileSync } from 'node:fs';
+import { after, before, describe, test } from 'node:test';
 import { getJson, withTempServer } from './helpers.ts';
 
 type Server = Awaited<ReturnType<typeof withTempServer>>;
@@ -56,7 +56,9 @@ describe('Jaeger query API v1', () => {
       slow.body.data.map((t: any) => t.traceID),
       ['a1b2c3d4e5f60718'],
     );
-    const byIds = await getJson(`${q}/api/traces?traceID=a1b2c3d4e5f60718&traceID=5b8efff798038103d269b633813fc60c`);
+    const byIds = await getJson(
+      `${q}/api/traces?traceID=a1b2c3d4e5f60718&traceID=5b8efff798038103d269b633813fc60c`,
+    );
     assert.equal(byIds.body.data.length, 2);
   });
 

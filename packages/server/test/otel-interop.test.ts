@@ -23,7 +23,12 @@ async function emitTrace(exporter: SpanExporter, service: string) {
   const root = tracer.startSpan('GET /orders', {
     kind: SpanKind.SERVER,
     startTime: t0,
-    attributes: { 'http.request.method': 'GET', 'http.response.status_code': 200, ratio: 0.25, cached: false },
+    attributes: {
+      'http.request.method': 'GET',
+      'http.response.status_code': 200,
+      ratio: 0.25,
+      cached: false,
+    },
   });
   const ctx = trace.setSpan(ROOT_CONTEXT, root);
   const child = tracer.startSpan('SELECT orders', { kind: SpanKind.CLIENT, startTime: t0 + 5 }, ctx);
@@ -35,7 +40,11 @@ async function emitTrace(exporter: SpanExporter, service: string) {
   root.end(t0 + 50);
   await provider.forceFlush();
   await provider.shutdown();
-  return { traceId: root.spanContext().traceId, rootId: root.spanContext().spanId, childId: child.spanContext().spanId };
+  return {
+    traceId: root.spanContext().traceId,
+    rootId: root.spanContext().spanId,
+    childId: child.spanContext().spanId,
+  };
 }
 
 function tag(tags: { key: string; type: string; value: unknown }[], key: string) {

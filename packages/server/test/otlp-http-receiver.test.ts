@@ -1,7 +1,7 @@
 /** Bad input gets a 4xx that names the problem, and nothing already stored is lost. */
 import assert from 'node:assert/strict';
-import { gzipSync } from 'node:zlib';
 import { after, before, describe, test } from 'node:test';
+import { gzipSync } from 'node:zlib';
 import { decodeTraceRequestJson, encodeTraceRequest } from '@genba/otlp';
 import { getJson, withTempServer } from './helpers.ts';
 
@@ -34,9 +34,13 @@ function otlpJson(traceId: string, service: string, extra: Record<string, unknow
   });
 }
 
-async function post(server: Server, body: BodyInit, headers: Record<string, string>) {
+async function post(server: Server, body: string | Uint8Array, headers: Record<string, string>) {
   const res = await fetch(`${server.urls.otlpHttp}/v1/traces`, { method: 'POST', body, headers });
-  return { status: res.status, type: res.headers.get('content-type') ?? '', body: Buffer.from(await res.arrayBuffer()) };
+  return {
+    status: res.status,
+    type: res.headers.get('content-type') ?? '',
+    body: Buffer.from(await res.arrayBuffer()),
+  };
 }
 
 describe('OTLP/HTTP receiver', () => {
@@ -72,7 +76,9 @@ describe('OTLP/HTTP receiver', () => {
   });
 
   test('malformed protobuf → 400 with a google.rpc.Status naming the byte', async () => {
-    const r = await post(server, Buffer.from([0x0a, 0xff, 0xff, 0xff]), { 'content-type': 'application/x-protobuf' });
+    const r = await post(server, Buffer.from([0x0a, 0xff, 0xff, 0xff]), {
+      'content-type': 'application/x-protobuf',
+    });
     assert.equal(r.status, 400);
     assert.match(r.type, /application\/x-protobuf/);
     assert.match(r.body.toString('latin1'), /byte \d+/);
@@ -91,7 +97,10 @@ describe('OTLP/HTTP receiver', () => {
       'content-type': 'application/json',
     });
     assert.equal(r.status, 400);
-    assert.match(JSON.parse(r.body.toString()).message, /\$\.resourceSpans\[0\]\.scopeSpans\[0\]\.spans\[0\]\.name/);
+    assert.match(
+      JSON.parse(r.body.toString()).message,
+      /\$\.resourceSpans\[0\]\.scopeSpans\[0\]\.spans\[0\]\.name/,
+    );
   });
 
   test('an unsupported content type → 415', async () => {

@@ -2,7 +2,8 @@
  * The modern schema (chdb, ClickHouse ≥ 22). Spans are ordered for service/operation/time
  * search; trace-by-id is narrowed by the `traces` table and a bloom filter on trace_id.
  * Materialized views fill `traces`, `services` and `operations` from each insert, so one
- * INSERT is the whole write.
+ * INSERT is the whole write. Every aggregate in `traces` is idempotent (min, max, distinct span
+ * ids), so a batch delivered twice does not change a trace's summary.
  */
 export interface SchemaOptions {
   /** Days to keep spans; 0 keeps them for ever. */
@@ -43,8 +44,8 @@ export function modernSchema(opts: SchemaOptions = {}): string[] {
       trace_id FixedString(16),
       start_time SimpleAggregateFunction(min, DateTime64(9)),
       end_time SimpleAggregateFunction(max, DateTime64(9)),
-      span_count SimpleAggregateFunction(sum, UInt64),
-      error_count SimpleAggregateFunction(sum, UInt64),
+      span_ids AggregateFunction(uniq, FixedString(8)),
+      error_span_ids AggregateFunction(uniqIf, FixedString(8), UInt8),
       root_service SimpleAggregateFunction(max, String),
       root_name SimpleAggregateFunction(max, String),
       services SimpleAggregateFunction(groupUniqArrayArray, Array(String))
@@ -56,13 +57,13 @@ export function modernSchema(opts: SchemaOptions = {}): string[] {
     SELECT trace_id,
       min(st) AS start_time,
       max(et) AS end_time,
-      count() AS span_count,
-      countIf(status_code = 2) AS error_count,
+      uniqState(span_id) AS span_ids,
+      uniqIfState(span_id, toUInt8(status_code = 2)) AS error_span_ids,
       maxIf(svc, is_root) AS root_service,
       maxIf(op, is_root) AS root_name,
       groupUniqArray(svc) AS services
     FROM (
-      SELECT trace_id, start_time AS st, addNanoseconds(start_time, duration_ns) AS et, status_code,
+      SELECT trace_id, span_id, start_time AS st, addNanoseconds(start_time, duration_ns) AS et, status_code,
         toString(service) AS svc, toString(name) AS op, parent_span_id = unhex('0000000000000000') AS is_root
       FROM spans
     ) GROUP BY trace_id`,

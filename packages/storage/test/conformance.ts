@@ -79,7 +79,9 @@ export function storageConformance(name: string, factory: StoreFactory): void {
         { name: 'GET /home', spanKind: 'server' },
         { name: 'POST /pay', spanKind: 'client' },
       ]);
-      assert.deepEqual(await store.getOperations('frontend', 'client'), [{ name: 'POST /pay', spanKind: 'client' }]);
+      assert.deepEqual(await store.getOperations('frontend', 'client'), [
+        { name: 'POST /pay', spanKind: 'client' },
+      ]);
       assert.deepEqual(await store.getOperations('nobody'), []);
     });
 
@@ -161,6 +163,27 @@ export function storageConformance(name: string, factory: StoreFactory): void {
       const again = fixture.filter((s) => s.traceId === B);
       await store.write(again);
       assert.equal((await store.getTrace(B)).length, 1);
+    });
+
+    test('ids that end in zero bytes are found', async () => {
+      const id = '10000000000000000000000000000000';
+      const [b] = fixture.filter((s) => s.traceId === B);
+      await store.write([
+        { ...b, traceId: id, spanId: '0100000000000000', startTimeUnixNano: b.endTimeUnixNano },
+      ]);
+      const got = await store.getTrace(id);
+      assert.deepEqual(
+        got.map((s) => [s.traceId, s.spanId]),
+        [[id, '0100000000000000']],
+      );
+      const found = await store.findTraces({ service: 'legacy', ...window, tags: { component: 'old' } });
+      assert.deepEqual(
+        found.map((t) => [t.traceId, t.spanCount]),
+        [
+          [id, 1],
+          [B, 1],
+        ],
+      );
     });
 
     if (factory.reopen) {

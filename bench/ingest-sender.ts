@@ -1,0 +1,25 @@
+/** Worker for ingest.bench.ts: posts pre-encoded OTLP protobuf batches with a fixed concurrency. */
+import { parentPort, workerData } from 'node:worker_threads';
+
+const { url, batches, concurrency } = workerData as {
+  url: string;
+  batches: Uint8Array[];
+  concurrency: number;
+};
+let next = 0;
+let failed = 0;
+async function lane() {
+  while (next < batches.length) {
+    const body = batches[next++];
+    const res = await fetch(url, {
+      method: 'POST',
+      body,
+      headers: { 'content-type': 'application/x-protobuf' },
+    });
+    await res.arrayBuffer();
+    if (!res.ok) failed++;
+  }
+}
+const t0 = performance.now();
+await Promise.all(Array.from({ length: concurrency }, lane));
+parentPort!.postMessage({ ms: performance.now() - t0, failed });
