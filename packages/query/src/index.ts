@@ -1,4 +1,4 @@
 export * from './jaeger/index.ts';
-export { failure, ok, type JaegerEnvelope } from './jaeger-envelope.ts';
-export { parseTraceQuery } from './jaeger-search-params.ts';
+export { failure, type JaegerEnvelope, ok } from './jaeger-envelope.ts';
 export { registerJaegerRoutes } from './jaeger-routes.ts';
+export { parseTraceQuery } from './jaeger-search-params.ts';

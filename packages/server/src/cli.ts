@@ -1,12 +1,14 @@
 /** The `genba` command line: serve, tracegen. */
-import { Command, InvalidArgumentError } from 'commander';
+
 import { parseDuration } from '@genba/model';
+import { Command, InvalidArgumentError } from 'commander';
 import { startServer } from './start-server.ts';
 import { runTracegen } from './tracegen/index.ts';
 
 function port(v: string): number {
   const n = Number(v);
-  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError('expected a port number 0–65535');
+  if (!Number.isInteger(n) || n < 0 || n > 65535)
+    throw new InvalidArgumentError('expected a port number 0–65535');
   return n;
 }
 
@@ -28,11 +30,20 @@ export async function main(argv: string[]): Promise<void> {
   program
     .command('serve')
     .description('run the receivers, the store, the query APIs and the web UI in one process')
-    .option('--data-dir <dir>', 'directory of the embedded store', process.env.GENBA_DATA_DIR ?? './genba-data')
+    .option(
+      '--data-dir <dir>',
+      'directory of the embedded store',
+      process.env.GENBA_DATA_DIR ?? './genba-data',
+    )
     .option('--listen <host>', 'address to bind every listener to', process.env.GENBA_LISTEN ?? '127.0.0.1')
     .option('--otlp-http-port <port>', 'OTLP/HTTP receiver port', port, 4318)
     .option('--query-port <port>', 'web UI and query API port', port, 16686)
-    .option('--max-body-bytes <n>', 'largest accepted request body, after decompression', positive, 16 * 1024 * 1024)
+    .option(
+      '--max-body-bytes <n>',
+      'largest accepted request body, after decompression',
+      positive,
+      16 * 1024 * 1024,
+    )
     .option('--retention-days <n>', 'days to keep spans (default: keep for ever)', positive)
     .option('--log-level <level>', 'fatal, error, warn, info, debug or silent', 'warn')
     .action(async (o) => {
@@ -67,8 +78,15 @@ export async function main(argv: string[]): Promise<void> {
     .action(async (o) => {
       const ac = new AbortController();
       process.once('SIGINT', () => ac.abort());
-      const r = await runTracegen({ endpoint: o.endpoint, rate: o.rate, durationMs: o.duration, signal: ac.signal });
-      console.log(`tracegen: sent ${r.traces} traces, ${r.spans} spans to ${o.endpoint} (${r.failed} failed)`);
+      const r = await runTracegen({
+        endpoint: o.endpoint,
+        rate: o.rate,
+        durationMs: o.duration,
+        signal: ac.signal,
+      });
+      console.log(
+        `tracegen: sent ${r.traces} traces, ${r.spans} spans to ${o.endpoint} (${r.failed} failed)`,
+      );
       if (r.failed > 0) process.exitCode = 1;
     });
 

@@ -1,2 +1,2 @@
-export { startServer, type RunningServer, type ServerOptions } from './start-server.ts';
+export { type RunningServer, type ServerOptions, startServer } from './start-server.ts';
 export { generateTrace, mulberry32, runTracegen } from './tracegen/index.ts';

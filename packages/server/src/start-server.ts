@@ -2,9 +2,9 @@
  * Wires one Genba process: the embedded store, the OTLP/HTTP receiver, the Jaeger query API,
  * the web UI, /health and /metrics.
  */
-import { Admission, Metrics, errorAnswer, registerOtlpHttp } from '@genba/collector';
+import { Admission, errorAnswer, Metrics, registerOtlpHttp } from '@genba/collector';
 import { failure, registerJaegerRoutes } from '@genba/query';
-import { type Storage, openEmbeddedStore } from '@genba/storage';
+import { openEmbeddedStore, type Storage } from '@genba/storage';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { DEFAULT_UI_DIR, uiHandler } from './static-ui.ts';
 
@@ -49,7 +49,10 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const metrics = new Metrics();
   const apps: FastifyInstance[] = [];
   try {
-    const admission = new Admission({ consume: (spans) => store.write(spans) }, opts.maxInFlightSpans ?? 200_000);
+    const admission = new Admission(
+      { consume: (spans) => store.write(spans) },
+      opts.maxInFlightSpans ?? 200_000,
+    );
 
     const otlp = Fastify({ logger, bodyLimit: maxBodyBytes });
     apps.push(otlp);

@@ -41,7 +41,8 @@ export function uiHandler(dir: string) {
   return async (url: string, res: FastifyReply): Promise<void> => {
     const path = decodeURIComponent(url.split('?')[0]);
     const file = normalize(join(root, path));
-    if (file.startsWith(root) && path !== '/' && (await sendFile(res, file, path.startsWith('/assets/')))) return;
+    if (file.startsWith(root) && path !== '/' && (await sendFile(res, file, path.startsWith('/assets/'))))
+      return;
     if (await sendFile(res, join(root, 'index.html'), false)) return;
     await res
       .code(503)
@@ -49,4 +50,3 @@ export function uiHandler(dir: string) {
       .send('The web UI is not built. Run `npm run build:web` (npm start does it for you).');
   };
 }
-
