@@ -5,9 +5,15 @@ import { RESULT_ORDERS, type ResultOrder, sortSummaries, type TraceSummary } fro
 import { ResultItem } from './result-item.tsx';
 import { ResultsScatter } from './results-scatter.tsx';
 
-type Props = { state: AsyncState<JaegerTrace[]>; summaries: TraceSummary[]; hasQuery: boolean };
+type Props = {
+  state: AsyncState<JaegerTrace[]>;
+  summaries: TraceSummary[];
+  hasQuery: boolean;
+  /** the URL names a search that the form finds invalid */
+  invalidQuery: boolean;
+};
 
-export function SearchResults({ state, summaries, hasQuery }: Props) {
+export function SearchResults({ state, summaries, hasQuery, invalidQuery }: Props) {
   const [order, setOrder] = useState<ResultOrder>('recent');
   const sorted = useMemo(() => sortSummaries(summaries, order), [summaries, order]);
   const maxDuration = useMemo(() => summaries.reduce((m, s) => Math.max(m, s.duration), 0), [summaries]);
@@ -16,7 +22,11 @@ export function SearchResults({ state, summaries, hasQuery }: Props) {
   if (!hasQuery) {
     return (
       <div className="page-message" data-testid="results-empty">
-        <p>Choose a service and press Find Traces.</p>
+        <p>
+          {invalidQuery
+            ? 'This search has mistakes; correct the fields marked in red and press Find Traces.'
+            : 'Choose a service and press Find Traces.'}
+        </p>
       </div>
     );
   }

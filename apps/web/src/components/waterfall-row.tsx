@@ -34,7 +34,6 @@ function WaterfallRowView(p: Props) {
   const total = p.traceDuration > 0 ? p.traceDuration : 1;
   const left = ((span.startTime - p.traceStart) / total) * 100;
   const width = Math.max((span.duration / total) * 100, 0.15);
-  const labelRight = left + width > 75;
   const indent = Math.min(row.depth, MAX_INDENT_LEVELS) * INDENT_PX;
   const classes = ['wf-row'];
   if (p.selected) classes.push('selected');
@@ -102,10 +101,7 @@ function WaterfallRowView(p: Props) {
           ) : null,
         )}
         <span className="wf-bar" style={{ left: `${left}%`, width: `${width}%`, background: color }} />
-        <span
-          className="wf-bar-label"
-          style={labelRight ? { right: `${100 - left}%` } : { left: `${left + width}%` }}
-        >
+        <span className="wf-bar-label" style={{ left: `${left + width}%` }}>
           {formatDuration(span.duration)}
         </span>
       </div>

@@ -47,7 +47,9 @@ export function WaterfallToolbar(p: Props) {
         </select>
       </label>
       <span className="wf-count" data-testid="waterfall-count">
-        {p.shown === p.total ? `${p.total} spans` : `${p.shown} of ${p.total} spans shown`}
+        {p.shown === p.total
+          ? `${p.total} ${p.total === 1 ? 'span' : 'spans'}`
+          : `${p.shown} of ${p.total} spans shown`}
       </span>
       <div className="wf-find">
         <input

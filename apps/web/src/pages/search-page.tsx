@@ -31,8 +31,11 @@ export function SearchPage({ search }: { search: string }) {
   // Bumped by every Find click, so that searching again with the same URL re-runs the query.
   const [runCount, setRunCount] = useState(0);
 
-  // Back/forward: the URL is the truth.
-  useEffect(() => setForm(urlForm), [urlForm]);
+  // Back/forward: the URL is the truth, including its mistakes.
+  useEffect(() => {
+    setForm(urlForm);
+    setErrors(urlForm.service ? validateForm(urlForm) : {});
+  }, [urlForm]);
 
   const services = useAsync('services', fetchServices);
   const serviceList = services.status === 'done' ? services.data : [];
@@ -91,7 +94,12 @@ export function SearchPage({ search }: { search: string }) {
         />
       </aside>
       <section className="search-main">
-        <SearchResults state={results} summaries={summaries} hasQuery={searchKey !== null} />
+        <SearchResults
+          state={results}
+          summaries={summaries}
+          hasQuery={searchKey !== null}
+          invalidQuery={Boolean(urlForm.service) && searchKey === null}
+        />
       </section>
     </div>
   );
