@@ -16,6 +16,11 @@ test('formatDuration picks a readable unit', () => {
   assert.equal(formatDuration(120_000_000), '2m');
   assert.equal(formatDuration(3_600_000_000 + 4 * 60_000_000), '1h 4m');
   assert.equal(formatDuration(-2_000), '-2ms');
+  assert.equal(formatDuration(999.7), '1ms');
+  assert.equal(formatDuration(999_996), '1s');
+  assert.equal(formatDuration(59_996_000), '1m');
+  assert.equal(formatDuration(119_700_000), '2m');
+  assert.equal(formatDuration(3_599_800_000), '1h');
   assert.equal(formatDuration(Number.NaN), '–');
 });
 

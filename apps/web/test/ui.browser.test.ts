@@ -236,6 +236,59 @@ test('lookup by trace id, and an unknown id', async () => {
   await page.getByTestId('trace-not-found').waitFor();
 });
 
+test('a 20k-span trace renders only the rows in view', async () => {
+  const n = 20_000;
+  const traceId = hex(16);
+  const endNs = BigInt(Date.now()) * 1_000_000n;
+  const startNs = endNs - 2_000_000_000n;
+  const id = (i: number) => (i + 1).toString(16).padStart(16, '0');
+  const spans = Array.from({ length: n }, (_, i) => ({
+    traceId,
+    spanId: id(i),
+    parentSpanId: i === 0 ? undefined : id(Math.floor((i - 1) / 4)),
+    name: i === 0 ? 'big-root' : `work-${i % 97}`,
+    kind: 1,
+    startTimeUnixNano: String(startNs + BigInt(i) * 50_000n),
+    endTimeUnixNano: String(i === 0 ? endNs : startNs + BigInt(i) * 50_000n + 40_000n),
+  }));
+  for (let i = 0; i < n; i += 5_000) {
+    const res = await fetch(`${server.urls.otlpHttp}/v1/traces`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        resourceSpans: [
+          {
+            resource: { attributes: [{ key: 'service.name', value: { stringValue: 'big-svc' } }] },
+            scopeSpans: [{ scope: { name: 't' }, spans: spans.slice(i, i + 5_000) }],
+          },
+        ],
+      }),
+    });
+    assert.equal(res.status, 200, await res.text());
+  }
+
+  const started = Date.now();
+  await page.goto(`${base}/trace/${traceId}`);
+  await page.getByTestId('waterfall-row').first().waitFor({ timeout: 60_000 });
+  console.log(`20k-span trace: first rows after ${Date.now() - started} ms (fetch included)`);
+  assert.equal(await page.getByTestId('trace-span-count').textContent(), String(n));
+  const rows = page.getByTestId('waterfall-row');
+  assert.ok((await rows.count()) < 200, `rendered ${await rows.count()} rows`);
+
+  const scroller = page.getByTestId('waterfall-scroll');
+  await scroller.evaluate((el) => el.scrollTo(0, el.scrollHeight));
+  // The last row of the pre-order walk is now rendered.
+  await page.waitForFunction(
+    (last) => document.querySelector(`[data-testid=waterfall-row][data-row="${last}"]`) !== null,
+    n - 1,
+  );
+  assert.ok((await rows.count()) < 200);
+
+  await page.getByTestId('collapse-all').click();
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid=waterfall-row]').length === 1);
+  assert.equal(await page.getByTestId('waterfall-count').textContent(), `1 of ${n} spans shown`);
+});
+
 test('span data is shown as text, never as markup', async () => {
   await page.goto(`${base}/trace/${xssTraceId}?span=${xssSpanId}`);
   const detail = page.getByTestId('span-detail');

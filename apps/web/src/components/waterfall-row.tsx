@@ -57,6 +57,7 @@ function WaterfallRowView(p: Props) {
       }}
       data-testid="waterfall-row"
       data-span-id={span.spanID}
+      data-row={row.index}
       data-depth={row.depth}
     >
       <div className="wf-name">

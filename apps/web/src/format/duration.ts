@@ -21,16 +21,19 @@ export function formatDuration(us: number): string {
   if (!Number.isFinite(us)) return '–';
   const sign = us < 0 ? '-' : '';
   const v = Math.abs(us);
-  if (v < 1_000) return `${sign}${trimNumber(v, v < 10 ? 2 : 0)}µs`;
-  if (v < 1_000_000) return `${sign}${trimNumber(v / 1_000, 2)}ms`;
-  if (v < 60_000_000) return `${sign}${trimNumber(v / 1_000_000, 2)}s`;
-  if (v < 3_600_000_000) {
-    const m = Math.floor(v / 60_000_000);
-    const s = Math.round((v - m * 60_000_000) / 1_000_000);
-    return s === 0 ? `${sign}${m}m` : `${sign}${m}m ${s}s`;
+  // Each unit up to the value that would round to 1000 of it (999.996ms shows as 1s, not 1000ms).
+  if (v < 999.5) return `${sign}${trimNumber(v, v < 10 ? 2 : 0)}µs`;
+  if (v < 999_995) return `${sign}${trimNumber(v / 1_000, 2)}ms`;
+  if (v < 59_995_000) return `${sign}${trimNumber(v / 1_000_000, 2)}s`;
+  const totalSeconds = Math.round(v / 1_000_000);
+  if (totalSeconds < 3600) {
+    const m = Math.floor(totalSeconds / 60);
+    const sec = totalSeconds % 60;
+    return sec === 0 ? `${sign}${m}m` : `${sign}${m}m ${sec}s`;
   }
-  const h = Math.floor(v / 3_600_000_000);
-  const m = Math.round((v - h * 3_600_000_000) / 60_000_000);
+  const totalMinutes = Math.round(v / 60_000_000);
+  const h = Math.floor(totalMinutes / 60);
+  const m = totalMinutes % 60;
   return m === 0 ? `${sign}${h}h` : `${sign}${h}h ${m}m`;
 }
 
