@@ -36,9 +36,8 @@ const server = await startServer({ dataDir, otlpHttpPort: 0, queryPort: 0, logLe
 const loop = monitorEventLoopDelay({ resolution: 1 });
 loop.enable();
 const result = await new Promise<{ ms: number; failed: number }>((resolve, reject) => {
-  const w = new Worker(new URL('./ingest-sender.ts', import.meta.url), {
+  const w = new Worker(new URL('./ingest-sender.mjs', import.meta.url), {
     workerData: { url: `${server.urls.otlpHttp}/v1/traces`, batches, concurrency: CONCURRENCY },
-    execArgv: ['--import', 'tsx'],
   });
   w.once('message', resolve);
   w.once('error', reject);
