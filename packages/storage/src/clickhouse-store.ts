@@ -13,7 +13,7 @@ import {
   SPAN_ROW_SELECT,
   SPAN_ROW_STRUCTURE,
   type SpanRow,
-  spansToJsonLines,
+  spansToRowBinary,
 } from './span-rows.ts';
 import type { Operation, Storage, TraceQuery, TraceSummary } from './storage.ts';
 import { traceFilter } from './trace-filter.ts';
@@ -23,7 +23,7 @@ import type { Transport } from './transport.ts';
 const MAX_GROUP_SPANS = 100_000;
 
 interface PendingWrite {
-  lines: string;
+  rows: Buffer;
   count: number;
   resolve: () => void;
   reject: (err: unknown) => void;
@@ -41,9 +41,9 @@ export class ClickHouseStore implements Storage {
   write(spans: readonly Span[]): Promise<void> {
     if (spans.length === 0) return Promise.resolve();
     // Encoding happens now, in the caller's turn, so a bad span fails its own batch only.
-    const lines = spansToJsonLines(spans);
+    const rows = spansToRowBinary(spans);
     return new Promise((resolve, reject) => {
-      this.#pending.push({ lines, count: spans.length, resolve, reject });
+      this.#pending.push({ rows, count: spans.length, resolve, reject });
       this.#flushing ??= this.#flush();
     });
   }
@@ -61,12 +61,8 @@ export class ClickHouseStore implements Storage {
         count += w.count;
       }
       try {
-        await this.#t.insertRows(
-          'spans',
-          SPAN_ROW_SELECT,
-          SPAN_ROW_STRUCTURE,
-          group.map((w) => w.lines).join('\n'),
-        );
+        const rows = group.length === 1 ? group[0].rows : Buffer.concat(group.map((w) => w.rows));
+        await this.#t.insertRows('spans', SPAN_ROW_SELECT, SPAN_ROW_STRUCTURE, rows);
         for (const w of group) w.resolve();
       } catch (err) {
         for (const w of group) w.reject(err);

@@ -1,21 +1,22 @@
 /**
- * Span ⇄ row. Rows are built here, by us, as JSONEachRow lines: JSON.stringify escapes every
- * newline, so no span value can end the data early and smuggle SQL in.
+ * Span ⇄ row. Rows are written here, by us, in RowBinary: every value is length-prefixed, so no
+ * span value can end the data early or be read as SQL.
  */
 import type { Resource, Scope, Span, SpanKind, StatusCode } from '@genba/model';
 import { serviceName } from '@genba/model';
 import { joinAttributes, packAttributes, splitAttributes, unpackAttributes } from './attribute-codec.ts';
+import { RowBinaryWriter } from './row-binary-writer.ts';
 
 /** The shape of the rows in the insert file, and how they become `spans` columns. */
 export const SPAN_ROW_STRUCTURE =
-  'trace_id String, span_id String, parent_span_id String, trace_state String, flags UInt32, ' +
-  'service String, name String, kind UInt8, start_ns Int64, duration_ns Int64, status_code UInt8, ' +
+  'trace_id FixedString(16), span_id FixedString(8), parent_span_id FixedString(8), trace_state String, ' +
+  'flags UInt32, service String, name String, kind UInt8, start_ns Int64, duration_ns Int64, status_code UInt8, ' +
   'status_message String, attributes Map(String, String), attribute_types Map(String, UInt8), ' +
   'resource_attributes Map(String, String), resource_attribute_types Map(String, UInt8), ' +
   'scope_name String, scope_version String, extra String';
 
 export const SPAN_ROW_SELECT =
-  'unhex(trace_id), unhex(span_id), unhex(parent_span_id), trace_state, flags, service, name, kind, ' +
+  'trace_id, span_id, parent_span_id, trace_state, flags, service, name, kind, ' +
   'fromUnixTimestamp64Nano(start_ns), duration_ns, status_code, status_message, attributes, attribute_types, ' +
   'resource_attributes, resource_attribute_types, scope_name, scope_version, extra';
 
@@ -60,33 +61,58 @@ interface Extra {
   sd?: number;
 }
 
-/** Encodes spans as JSONEachRow lines (no trailing newline, never an empty line). */
-export function spansToJsonLines(spans: readonly Span[]): string {
-  const resources = new Map<Resource, string>();
-  const lines: string[] = [];
+/** Encodes spans as RowBinary rows in the order of SPAN_ROW_STRUCTURE. */
+export function spansToRowBinary(spans: readonly Span[]): Buffer {
+  const w = new RowBinaryWriter(spans.length * 512);
+  // A resource is shared by many spans: encode its columns once and copy the bytes.
+  const resources = new Map<Resource, { service: string; bytes: Buffer }>();
   for (const s of spans) {
     let res = resources.get(s.resource);
     if (res === undefined) {
       const r = splitAttributes(s.resource.attributes);
-      res = `"resource_attributes":${JSON.stringify(r.values)},"resource_attribute_types":${JSON.stringify(r.types)}`;
+      const rw = new RowBinaryWriter(1024);
+      rw.stringMap(r.values);
+      rw.uint8Map(r.types);
+      res = { service: serviceName(s), bytes: Buffer.from(rw.bytes()) };
       resources.set(s.resource, res);
     }
     const a = splitAttributes(s.attributes);
-    const duration = s.endTimeUnixNano > s.startTimeUnixNano ? s.endTimeUnixNano - s.startTimeUnixNano : 0n;
-    lines.push(
-      `{"trace_id":"${s.traceId}","span_id":"${s.spanId}","parent_span_id":"${s.parentSpanId}",` +
-        `"trace_state":${JSON.stringify(s.traceState)},"flags":${s.flags >>> 0},` +
-        `"service":${JSON.stringify(serviceName(s))},"name":${JSON.stringify(s.name)},"kind":${s.kind},` +
-        `"start_ns":"${s.startTimeUnixNano}","duration_ns":"${duration}","status_code":${s.status.code},` +
-        `"status_message":${JSON.stringify(s.status.message)},"attributes":${JSON.stringify(a.values)},` +
-        `"attribute_types":${JSON.stringify(a.types)},${res},"scope_name":${JSON.stringify(s.scope.name)},` +
-        `"scope_version":${JSON.stringify(s.scope.version)},"extra":${JSON.stringify(extraOf(s))}}`,
-    );
+    w.fixedHex(s.traceId, 16);
+    w.fixedHex(s.spanId, 8);
+    w.fixedHex(s.parentSpanId, 8);
+    w.string(s.traceState);
+    w.uint32(s.flags);
+    w.string(res.service);
+    w.string(s.name);
+    w.uint8(s.kind);
+    w.int64(s.startTimeUnixNano);
+    w.int64(s.endTimeUnixNano > s.startTimeUnixNano ? s.endTimeUnixNano - s.startTimeUnixNano : 0n);
+    w.uint8(s.status.code);
+    w.string(s.status.message);
+    w.stringMap(a.values);
+    w.uint8Map(a.types);
+    w.raw(res.bytes);
+    w.string(s.scope.name);
+    w.string(s.scope.version);
+    w.string(extraOf(s));
   }
-  return lines.join('\n');
+  return Buffer.from(w.bytes());
 }
 
 function extraOf(s: Span): string {
+  if (
+    !s.events.length &&
+    !s.links.length &&
+    !s.droppedAttributesCount &&
+    !s.droppedEventsCount &&
+    !s.droppedLinksCount &&
+    !s.resource.schemaUrl &&
+    !s.scope.schemaUrl &&
+    !s.resource.droppedAttributesCount &&
+    !s.scope.droppedAttributesCount &&
+    Object.keys(s.scope.attributes).length === 0
+  )
+    return '';
   const x: Extra = {};
   if (s.events.length)
     x.e = s.events.map((e) => [

@@ -13,10 +13,10 @@ export interface Transport {
   /** Runs a query and returns its rows as parsed JSONEachRow objects (64-bit ints as strings). */
   rows<T>(sql: string, params?: QueryParams): Promise<T[]>;
   /**
-   * Inserts JSONEachRow text that the caller built itself, through `INSERT INTO table SELECT select
+   * Inserts RowBinary rows that the caller built itself, through `INSERT INTO table SELECT select
    * FROM <the rows>`, where `structure` types the rows. Resolves when the insert is durable.
    */
-  insertRows(table: string, select: string, structure: string, jsonLines: string): Promise<void>;
+  insertRows(table: string, select: string, structure: string, rows: Uint8Array): Promise<void>;
   /** The engine's version, e.g. "26.7.2.1". */
   version(): Promise<string>;
   close(): Promise<void>;
