@@ -8,7 +8,11 @@ let failed = 0;
 async function lane() {
   while (next < batches.length) {
     const body = batches[next++];
-    const res = await fetch(url, { method: 'POST', body, headers: { 'content-type': 'application/x-protobuf' } });
+    const res = await fetch(url, {
+      method: 'POST',
+      body,
+      headers: { 'content-type': 'application/x-protobuf' },
+    });
     await res.arrayBuffer();
     if (!res.ok) failed++;
   }

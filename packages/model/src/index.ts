@@ -1,5 +1,5 @@
 export * from './attributes.ts';
+export * from './errors.ts';
 export * from './ids.ts';
 export * from './span.ts';
 export * from './time.ts';
-export * from './errors.ts';
