@@ -5,25 +5,36 @@
  */
 import type { Attributes, AttributeValue } from '@genba/model';
 import { attributeType } from '@genba/model';
+import type { RowBinaryWriter } from './row-binary-writer.ts';
 
 const CODE = { string: 0, bool: 1, int: 2, double: 3, bytes: 4, array: 5, kvlist: 6, empty: 7 } as const;
 type Code = (typeof CODE)[keyof typeof CODE];
 
-export interface SplitAttributes {
-  values: Record<string, string>;
-  types: Record<string, number>;
-}
-
-export function splitAttributes(attrs: Attributes): SplitAttributes {
-  const values: Record<string, string> = {};
-  const types: Record<string, number> = {};
-  for (const key in attrs) {
+/**
+ * Writes attributes as the two map columns, straight into RowBinary: `Map(String, String)` of
+ * texts, then `Map(String, UInt8)` of the type codes of the values that are not strings.
+ */
+export function writeAttributeMaps(w: RowBinaryWriter, attrs: Attributes): void {
+  const keys = Object.keys(attrs);
+  w.varint(keys.length);
+  let typed = 0;
+  for (const key of keys) {
     const v = attrs[key];
-    const code = CODE[attributeType(v)];
-    values[key] = valueText(v, code);
-    if (code !== CODE.string) types[key] = code;
+    w.string(key);
+    if (typeof v === 'string') w.string(v);
+    else {
+      typed++;
+      w.string(valueText(v, CODE[attributeType(v)]));
+    }
   }
-  return { values, types };
+  w.varint(typed);
+  if (typed === 0) return;
+  for (const key of keys) {
+    const v = attrs[key];
+    if (typeof v === 'string') continue;
+    w.string(key);
+    w.uint8(CODE[attributeType(v)]);
+  }
 }
 
 export function joinAttributes(values: Record<string, string>, types: Record<string, number>): Attributes {

@@ -51,6 +51,24 @@ export class RowBinaryWriter {
   }
 
   string(s: string): void {
+    // Short ASCII text, the common case for keys and names, is copied byte by byte: cheaper than a native call.
+    const len = s.length;
+    if (len < 64) {
+      this.#ensure(len + 1);
+      const buf = this.#buf;
+      const start = this.#pos + 1;
+      let i = 0;
+      for (; i < len; i++) {
+        const c = s.charCodeAt(i);
+        if (c >= 0x80) break;
+        buf[start + i] = c;
+      }
+      if (i === len) {
+        buf[this.#pos] = len;
+        this.#pos = start + len;
+        return;
+      }
+    }
     // Up to 3 UTF-8 bytes per UTF-16 unit: write the text after room for its length, then put the
     // length in front, moving the text only when the length took fewer bytes than reserved.
     const max = s.length * 3;
@@ -75,24 +93,6 @@ export class RowBinaryWriter {
     this.#ensure(bytes.length);
     this.#buf.set(bytes, this.#pos);
     this.#pos += bytes.length;
-  }
-
-  stringMap(m: Record<string, string>): void {
-    const keys = Object.keys(m);
-    this.varint(keys.length);
-    for (const k of keys) {
-      this.string(k);
-      this.string(m[k]);
-    }
-  }
-
-  uint8Map(m: Record<string, number>): void {
-    const keys = Object.keys(m);
-    this.varint(keys.length);
-    for (const k of keys) {
-      this.string(k);
-      this.uint8(m[k]);
-    }
   }
 }
 

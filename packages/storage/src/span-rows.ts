@@ -4,7 +4,7 @@
  */
 import type { Resource, Scope, Span, SpanKind, StatusCode } from '@genba/model';
 import { serviceName } from '@genba/model';
-import { joinAttributes, packAttributes, splitAttributes, unpackAttributes } from './attribute-codec.ts';
+import { joinAttributes, packAttributes, unpackAttributes, writeAttributeMaps } from './attribute-codec.ts';
 import { RowBinaryWriter } from './row-binary-writer.ts';
 
 /** The shape of the rows in the insert file, and how they become `spans` columns. */
@@ -69,14 +69,11 @@ export function spansToRowBinary(spans: readonly Span[]): Buffer {
   for (const s of spans) {
     let res = resources.get(s.resource);
     if (res === undefined) {
-      const r = splitAttributes(s.resource.attributes);
       const rw = new RowBinaryWriter(1024);
-      rw.stringMap(r.values);
-      rw.uint8Map(r.types);
+      writeAttributeMaps(rw, s.resource.attributes);
       res = { service: serviceName(s), bytes: Buffer.from(rw.bytes()) };
       resources.set(s.resource, res);
     }
-    const a = splitAttributes(s.attributes);
     w.fixedHex(s.traceId, 16);
     w.fixedHex(s.spanId, 8);
     w.fixedHex(s.parentSpanId, 8);
@@ -89,8 +86,7 @@ export function spansToRowBinary(spans: readonly Span[]): Buffer {
     w.int64(s.endTimeUnixNano > s.startTimeUnixNano ? s.endTimeUnixNano - s.startTimeUnixNano : 0n);
     w.uint8(s.status.code);
     w.string(s.status.message);
-    w.stringMap(a.values);
-    w.uint8Map(a.types);
+    writeAttributeMaps(w, s.attributes);
     w.raw(res.bytes);
     w.string(s.scope.name);
     w.string(s.scope.version);

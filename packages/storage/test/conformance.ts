@@ -165,6 +165,24 @@ export function storageConformance(name: string, factory: StoreFactory): void {
       assert.equal((await store.getTrace(B)).length, 1);
     });
 
+    test('text of any length and script comes back byte for byte', async () => {
+      const [b] = fixture.filter((s) => s.traceId === B);
+      const attributes = {
+        現場: 'ゲンバ 🚀',
+        long: 'é'.repeat(100),
+        a63: 'a'.repeat(63),
+        a64: 'a'.repeat(64),
+        a200: 'a'.repeat(200),
+        mixed: `${'a'.repeat(60)}ü`,
+        big: 'x'.repeat(70_000),
+      };
+      const id = '2000000000000000000000000000000f';
+      await store.write([{ ...b, traceId: id, attributes, name: 'ünïcödé' }]);
+      const [got] = await store.getTrace(id);
+      assert.deepEqual(got.attributes, attributes);
+      assert.equal(got.name, 'ünïcödé');
+    });
+
     test('ids that end in zero bytes are found', async () => {
       const id = '10000000000000000000000000000000';
       const [b] = fixture.filter((s) => s.traceId === B);
