@@ -55,6 +55,14 @@ export async function main(argv: string[]): Promise<void> {
         maxBodyBytes: o.maxBodyBytes,
         retentionDays: o.retentionDays,
         logLevel: o.logLevel,
+      }).catch((err: NodeJS.ErrnoException & { address?: string; port?: number }) => {
+        // Say what went wrong in one line; a stack trace helps nobody who only ran `npm start`.
+        if (err.code === 'EADDRINUSE')
+          console.error(
+            `genba serve: ${err.address}:${err.port} is already in use; pick another port with the flags in --help`,
+          );
+        else console.error(`genba serve: ${err.message}`);
+        process.exit(1);
       });
       console.log(`genba serve: store in ${o.dataDir}`);
       console.log(`  web UI and Jaeger API  ${server.urls.query}/`);
