@@ -13,7 +13,7 @@ export function readKeyValue(r: ProtoReader, limit: number, attrs: Attributes, d
   while (r.pos < end) {
     const at = r.pos;
     const tag = r.tag();
-    if (tag === 10) key = r.string(end);
+    if (tag === 10) key = r.key(end);
     else if (tag === 18) value = readAnyValue(r, end, depth + 1);
     else skipOther(r, tag, end, at, KEY_VALUE);
   }
@@ -32,7 +32,7 @@ export function readAnyValue(r: ProtoReader, limit: number, depth: number): Attr
     const tag = r.tag();
     switch (tag) {
       case 10:
-        value = r.string(end);
+        value = r.text(end);
         break;
       case 16:
         value = r.varint64() !== 0n;

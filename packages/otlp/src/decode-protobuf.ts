@@ -5,7 +5,6 @@
  * because protobuf lets `resource` and `schema_url` come after the spans.
  */
 import type { Resource, Scope, Span, SpanEvent, SpanKind, SpanLink, Status, StatusCode } from '@genba/model';
-import { bytesToHex } from '@genba/model';
 import { readKeyValue } from './decode-attributes.ts';
 import { protoError } from './errors.ts';
 import {
@@ -116,19 +115,19 @@ function readSpan(r: ProtoReader, limit: number, resource: Resource, scope: Scop
     const tag = r.tag();
     switch (tag) {
       case 10:
-        span.traceId = readId(r, end, 16, 'Span.trace_id');
+        span.traceId = readId(r, end, 16, 'Span.trace_id', 0);
         break;
       case 18:
-        span.spanId = readId(r, end, 8, 'Span.span_id');
+        span.spanId = readId(r, end, 8, 'Span.span_id', -1);
         break;
       case 26:
         span.traceState = r.string(end);
         break;
       case 34:
-        span.parentSpanId = readId(r, end, 8, 'Span.parent_span_id');
+        span.parentSpanId = readId(r, end, 8, 'Span.parent_span_id', 1);
         break;
       case 42:
-        span.name = r.string(end);
+        span.name = r.text(end);
         break;
       case 48:
         span.kind = spanKind(r.varint32());
@@ -178,7 +177,7 @@ function readEvent(r: ProtoReader, limit: number): SpanEvent {
     const at = r.pos;
     const tag = r.tag();
     if (tag === 9) event.timeUnixNano = r.fixed64(end);
-    else if (tag === 18) event.name = r.string(end);
+    else if (tag === 18) event.name = r.text(end);
     else if (tag === 26) readKeyValue(r, end, event.attributes, 0);
     else if (tag === 32) event.droppedAttributesCount = r.varint32() >>> 0;
     else skipOther(r, tag, end, at, EVENT);
@@ -200,8 +199,8 @@ function readLink(r: ProtoReader, limit: number): SpanLink {
   while (r.pos < end) {
     const at = r.pos;
     const tag = r.tag();
-    if (tag === 10) link.traceId = readId(r, end, 16, 'Span.Link.trace_id');
-    else if (tag === 18) link.spanId = readId(r, end, 8, 'Span.Link.span_id');
+    if (tag === 10) link.traceId = readId(r, end, 16, 'Span.Link.trace_id', -1);
+    else if (tag === 18) link.spanId = readId(r, end, 8, 'Span.Link.span_id', -1);
     else if (tag === 26) link.traceState = r.string(end);
     else if (tag === 34) readKeyValue(r, end, link.attributes, 0);
     else if (tag === 40) link.droppedAttributesCount = r.varint32() >>> 0;
@@ -225,7 +224,7 @@ function readStatus(r: ProtoReader, limit: number, status: Status): void {
 }
 
 /** An id is exactly `size` bytes, or empty for "absent". */
-function readId(r: ProtoReader, limit: number, size: number, field: string): string {
+function readId(r: ProtoReader, limit: number, size: number, field: string, memo: number): string {
   const at = r.pos;
   const end = r.lenEnd(limit);
   const start = r.pos;
@@ -233,7 +232,7 @@ function readId(r: ProtoReader, limit: number, size: number, field: string): str
   if (end === start) return '';
   if (end - start !== size)
     throw protoError(`${field} must be ${size} bytes or empty, got ${end - start}`, at);
-  return bytesToHex(r.buf, start, end);
+  return r.id(start, size, memo);
 }
 
 // proto3 enums are open, but the model's are not: values it does not know read as unspecified.

@@ -3,7 +3,7 @@
  * of the enclosing message, so a length that runs past its parent is caught where it is read.
  */
 import { protoError } from './errors.ts';
-import { utf8Slicer } from './utf8.ts';
+import { ByteText } from './utf8.ts';
 
 export const VARINT = 0;
 export const I64 = 1;
@@ -15,17 +15,29 @@ export const I32 = 5;
 const WIRE_NAMES = ['varint', 'i64', 'len', 'sgroup', 'egroup', 'i32', '6', '7'];
 const MAX_GROUP_DEPTH = 32;
 
+/*
+ * Attribute keys repeat in every span, and many names and values too. Returning the same string
+ * object for the same bytes spares decoding and garbage, and for keys it lets V8 find the
+ * property without hashing a new string each time. Keys and values have separate tables.
+ */
+const CACHE_SIZE = 4096;
+const MAX_CACHED = 64;
+const keyCache: string[] = new Array(CACHE_SIZE).fill('');
+const valueCache: string[] = new Array(CACHE_SIZE).fill('');
+
 export class ProtoReader {
   readonly buf: Uint8Array;
   pos = 0;
   readonly #view: DataView;
-  readonly #slice: (start: number, end: number) => string;
+  readonly #text: ByteText;
+  readonly #memoAt = [-1, -1];
+  readonly #memoText = ['', ''];
 
   constructor(buf: Uint8Array) {
     // A plain view: Buffer input would make bytes() return Buffers, and keeps the reads monomorphic.
     this.buf = new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
     this.#view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
-    this.#slice = utf8Slicer(buf);
+    this.#text = new ByteText(this.buf);
   }
 
   /** Reads a varint and returns its low 32 bits as a signed int (callers use `>>> 0` for uint32). */
@@ -126,7 +138,66 @@ export class ProtoReader {
     const end = this.lenEnd(limit);
     const start = this.pos;
     this.pos = end;
-    return start === end ? '' : this.#slice(start, end);
+    return start === end ? '' : this.#text.utf8(start, end);
+  }
+
+  /** A string field that repeats across messages (attribute keys), through the key cache. */
+  key(limit: number): string {
+    const end = this.lenEnd(limit);
+    const start = this.pos;
+    this.pos = end;
+    return this.#cached(keyCache, start, end);
+  }
+
+  /** A short string that often repeats (span names, attribute values), through the value cache. */
+  text(limit: number): string {
+    const end = this.lenEnd(limit);
+    const start = this.pos;
+    this.pos = end;
+    return this.#cached(valueCache, start, end);
+  }
+
+  #cached(cache: string[], start: number, end: number): string {
+    const n = end - start;
+    if (n < 2 || n > MAX_CACHED) return n === 0 ? '' : this.#text.utf8(start, end);
+    const buf = this.buf;
+    // Five bytes and the length make a good enough hash; the full compare below decides.
+    let h = Math.imul(n ^ buf[start], 0x01000193);
+    h = Math.imul(h ^ buf[end - 1], 0x01000193);
+    h = Math.imul(h ^ buf[start + (n >> 1)], 0x01000193);
+    h = Math.imul(h ^ buf[start + 1], 0x01000193);
+    h = Math.imul(h ^ buf[end - 2], 0x01000193);
+    h = (h ^ (h >>> 13)) & (CACHE_SIZE - 1);
+    const hit = cache[h];
+    if (hit.length === n) {
+      let i = 0;
+      while (i < n && hit.charCodeAt(i) === buf[start + i]) i++;
+      if (i === n) return hit;
+    }
+    const s = this.#text.utf8(start, end);
+    // Only ASCII text can ever match the byte-by-char compare above.
+    if (s.length === n) cache[h] = s;
+    return s;
+  }
+
+  /**
+   * An id of `size` bytes at `start`, as lowercase hex. Spans of one trace travel together,
+   * often under one parent, so a `memo` slot (0 for trace ids, 1 for parent ids, -1 for none)
+   * reuses the previous text when the bytes are the same.
+   */
+  id(start: number, size: number, memo: number): string {
+    if (memo < 0) return this.#text.hex(start, start + size);
+    const buf = this.buf;
+    const last = this.#memoAt[memo];
+    if (last >= 0) {
+      let i = 0;
+      while (i < size && buf[start + i] === buf[last + i]) i++;
+      if (i === size) return this.#memoText[memo];
+    }
+    const hex = this.#text.hex(start, start + size);
+    this.#memoAt[memo] = start;
+    this.#memoText[memo] = hex;
+    return hex;
   }
 
   bytes(limit: number): Uint8Array {

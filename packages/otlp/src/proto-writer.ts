@@ -1,78 +1,107 @@
 /**
- * Protobuf wire writer for two-pass encoding. The size pass walks the messages first and
- * records every nested message's length (and every long string's UTF-8 length) in a
- * SizeTable, in the order the write pass will need them; the write pass then fills one
- * exactly-sized buffer front to back, with no copying and no back-patching of lengths.
+ * Protobuf wire writer, single pass, into a buffer sized from a guess and grown when short. A nested message reserves the bytes its length will
+ * probably need, writes its body, then writes the length in front; only when the guess was
+ * wrong is the body moved (copyWithin). That costs far less than measuring every message, and
+ * every string's UTF-8 length, in a separate size pass.
+ *
+ * Capacity: each message start and each string or bytes write makes sure that SLACK bytes are
+ * free after it, which covers any run of fixed-size fields up to the next such check.
  */
 import { utf8Length, writeUtf8 } from './utf8.ts';
 
-/**
- * Strings shorter than this take under 128 bytes of UTF-8, so their length is one byte and
- * can be written after the bytes; longer ones have their length measured once, in the size pass.
- */
-export const SHORT_STRING = 43;
+const SLACK = 128;
 
-export class SizeTable {
-  a = new Int32Array(4096);
-  n = 0;
+/** Strings shorter than this take under 128 bytes of UTF-8, so one length byte is enough. */
+const SHORT_STRING = 43;
 
-  /** Takes the next slot; the caller fills it once the message's size is known. */
-  reserve(): number {
-    if (this.n === this.a.length) {
-      const bigger = new Int32Array(this.a.length * 2);
-      bigger.set(this.a);
-      this.a = bigger;
+/** Byte value of every pair of ASCII hex digits, indexed by (first << 7 | second); -1 if not hex. */
+const HEX_PAIRS = new Int16Array(1 << 14).fill(-1);
+{
+  const digits: [string, number][] = [...'0123456789abcdef'].map((c, i) => [c, i]);
+  for (const [c, i] of [
+    ...digits,
+    ...digits.slice(10).map(([c, i]): [string, number] => [c.toUpperCase(), i]),
+  ]) {
+    for (const [d, j] of [
+      ...digits,
+      ...digits.slice(10).map(([d, j]): [string, number] => [d.toUpperCase(), j]),
+    ]) {
+      HEX_PAIRS[(c.charCodeAt(0) << 7) | d.charCodeAt(0)] = (i << 4) | j;
     }
-    return this.n++;
   }
+}
+
+const encoder = new TextEncoder();
+const nodeBuffer = typeof globalThis.Buffer === 'function' ? globalThis.Buffer : undefined;
+
+/** Memory that need not be zeroed first: every byte handed out is written (see finish). */
+function allocate(n: number): Uint8Array {
+  if (nodeBuffer === undefined) return new Uint8Array(n);
+  const b = nodeBuffer.allocUnsafeSlow(n);
+  return new Uint8Array(b.buffer, b.byteOffset, n);
 }
 
 export function varintSize(v: number): number {
   return v < 0x80 ? 1 : v < 0x4000 ? 2 : v < 0x200000 ? 3 : v < 0x10000000 ? 4 : 5;
 }
 
-/** Size of an int64 varint; negatives always take 10 bytes. */
-export function int64Size(v: bigint): number {
-  if (v >= 0n && v < 0x100000000n) return varintSize(Number(v));
-  if (v < 0n) return 10;
-  let n = 5;
-  for (let x = v >> 35n; x > 0n; x >>= 7n) n++;
-  return n;
-}
-
-/** Length prefix plus UTF-8 bytes of `s` (the tag is the caller's). */
-export function stringSize(t: SizeTable, s: string): number {
-  const b = utf8Length(s);
-  if (s.length < SHORT_STRING) return 1 + b;
-  t.a[t.reserve()] = b;
-  return varintSize(b) + b;
-}
-
-/** Length prefix plus body of a nested message whose body is `body` bytes. */
-export function messageSize(body: number): number {
-  return varintSize(body) + body;
-}
-
-const HEX = new Int8Array(128).fill(-1);
-for (let i = 0; i < 10; i++) HEX[48 + i] = i;
-for (let i = 0; i < 6; i++) {
-  HEX[65 + i] = 10 + i;
-  HEX[97 + i] = 10 + i;
-}
-
-const encoder = new TextEncoder();
-
 export class ProtoWriter {
-  readonly buf: Uint8Array;
+  buf: Uint8Array;
   pos = 0;
-  readonly #view: DataView;
-  readonly #sizes: Int32Array;
-  #slot = 0;
+  #view: DataView;
+  readonly #memoText = ['', ''];
+  readonly #memoBytes = new Uint8Array(32);
 
-  constructor(size: number, sizes: SizeTable) {
-    this.buf = new Uint8Array(size);
-    this.#view = new DataView(this.buf.buffer);
-    this.#sizes = sizes.a;
+  constructor(capacity: number) {
+    this.buf = allocate(capacity);
+    this.#view = new DataView(this.buf.buffer, this.buf.byteOffset, this.buf.byteLength);
+  }
+
+  /** Makes room for `n` more bytes plus the slack. */
+  ensure(n: number): void {
+    if (this.pos + n + SLACK > this.buf.length) this.#grow(n + SLACK);
+  }
+
+  /** Starts a nested message under `tag` (a one-byte tag), reserving `reserve` bytes for its length. */
+  begin(tag: number, reserve: number): number {
+    this.ensure(reserve);
+    this.buf[this.pos++] = tag;
+    this.pos += reserve;
+    return this.pos;
+  }
+
+  /** Ends the message whose body started at `start`, writing its length in the reserved bytes. */
+  end(start: number, reserve: number): void {
+    const len = this.pos - start;
+    if (reserve === 1 && len < 0x80) {
+      this.buf[start - 1] = len; // the common case: a small message
+      return;
+    }
+    const need = varintSize(len);
+    if (need !== reserve) {
+      // The guess was wrong: move the body so the length fits exactly.
+      this.ensure(need - reserve);
+      this.buf.copyWithin(start + need - reserve, start, this.pos);
+      start += need - reserve;
+      this.pos += need - reserve;
+    }
+    let at = start - need;
+    let v = len;
+    const buf = this.buf;
+    while (v >= 0x80) {
+      buf[at++] = (v & 0x7f) | 0x80;
+      v >>>= 7;
+    }
+    buf[at] = v;
+  }
+
+  /**
+   * The bytes written, as a view that shares the buffer: no copy. The unused tail is zeroed so
+   * that no stale memory is reachable through `.buffer`.
+   */
+  finish(): Uint8Array {
+    this.buf.fill(0, this.pos);
+    return this.buf.subarray(0, this.pos);
   }
 
   varint(v: number): void {
@@ -86,15 +115,11 @@ export class ProtoWriter {
     this.pos = pos;
   }
 
-  /** Writes `tag` and the next recorded message length. */
-  message(tag: number): void {
-    this.varint(tag);
-    this.varint(this.#sizes[this.#slot++]);
-  }
-
   int64(v: bigint): void {
-    if (v >= 0n && v < 0x100000000n) {
-      this.varint(Number(v));
+    // One conversion and number compares: rounding cannot carry a value across 0 or 2^32.
+    const n = Number(v);
+    if (n >= 0 && n < 0x100000000) {
+      this.varint(n);
       return;
     }
     let u = BigInt.asUintN(64, v);
@@ -127,57 +152,79 @@ export class ProtoWriter {
     this.pos += 8;
   }
 
-  string(s: string): void {
+  /** A string field: `tag`, length, UTF-8 bytes. */
+  string(tag: number, s: string): void {
     const n = s.length;
+    this.ensure(3 * n + 6);
     const buf = this.buf;
+    buf[this.pos++] = tag;
     if (n < SHORT_STRING) {
+      // Copy as if ASCII, and look at the OR of all units once, not at each unit.
       const start = this.pos + 1;
-      let pos = start;
+      let any = 0;
       for (let i = 0; i < n; i++) {
         const c = s.charCodeAt(i);
-        if (c >= 0x80) {
-          pos = writeUtf8(buf, pos, s.slice(i));
-          break;
-        }
-        buf[pos++] = c;
+        any |= c;
+        buf[start + i] = c;
       }
-      buf[start - 1] = pos - start;
-      this.pos = pos;
+      const end = any < 0x80 ? start + n : writeUtf8(buf, start, s);
+      buf[start - 1] = end - start;
+      this.pos = end;
       return;
     }
-    const bytes = this.#sizes[this.#slot++];
+    const bytes = utf8Length(s);
     this.varint(bytes);
     if (n > 256) encoder.encodeInto(s, buf.subarray(this.pos, this.pos + bytes));
     else writeUtf8(buf, this.pos, s);
     this.pos += bytes;
   }
 
-  bytes(b: Uint8Array): void {
+  /** A bytes field: `tag`, length, bytes. */
+  bytes(tag: number, b: Uint8Array): void {
+    this.ensure(b.length + 6);
+    this.buf[this.pos++] = tag;
     this.varint(b.length);
     this.buf.set(b, this.pos);
     this.pos += b.length;
   }
 
-  /** Writes a hex id as a length-prefixed bytes field of `hex.length / 2` bytes. */
-  hexId(hex: string, what: string): void {
+  /**
+   * An id field: `tag`, then the hex text as `hex.length / 2` bytes. Throws unless it is
+   * `chars` hex digits. Spans of one trace come together, often under one parent, so a
+   * `memo` slot (0 for trace ids, 1 for parent ids, -1 for none) remembers the last id's bytes.
+   */
+  hexId(tag: number, hex: string, chars: number, what: string, memo: number): void {
+    if (hex.length !== chars) throw new TypeError(`${what} must be ${chars} hex digits, got ${hex.length}`);
     const buf = this.buf;
-    const n = hex.length >> 1;
-    buf[this.pos++] = n;
     let pos = this.pos;
-    for (let i = 0; i < hex.length; i += 2) {
+    buf[pos++] = tag;
+    buf[pos++] = chars >> 1;
+    const n = chars >> 1;
+    if (memo >= 0 && hex === this.#memoText[memo]) {
+      const bytes = this.#memoBytes;
+      for (let i = 0, j = memo * 16; i < n; i++, j++) buf[pos + i] = bytes[j];
+      this.pos = pos + n;
+      return;
+    }
+    for (let i = 0; i < chars; i += 2) {
       const a = hex.charCodeAt(i);
       const b = hex.charCodeAt(i + 1);
-      const hi = a < 128 ? HEX[a] : -1;
-      const lo = b < 128 ? HEX[b] : -1;
-      if ((hi | lo) < 0) throw new TypeError(`${what} is not hex: ${JSON.stringify(hex)}`);
-      buf[pos++] = (hi << 4) | lo;
+      const v = (a | b) < 128 ? HEX_PAIRS[(a << 7) | b] : -1;
+      if (v < 0) throw new TypeError(`${what} is not hex: ${JSON.stringify(hex)}`);
+      buf[pos++] = v;
     }
     this.pos = pos;
+    if (memo >= 0) {
+      this.#memoText[memo] = hex;
+      const bytes = this.#memoBytes;
+      for (let i = 0, j = memo * 16; i < n; i++, j++) bytes[j] = buf[pos - n + i];
+    }
   }
-}
 
-/** Size of a hex id field's value (length byte plus bytes); throws on a wrong length. */
-export function hexIdSize(hex: string, chars: number, what: string): number {
-  if (hex.length !== chars) throw new TypeError(`${what} must be ${chars} hex digits, got ${hex.length}`);
-  return 1 + (chars >> 1);
+  #grow(n: number): void {
+    const bigger = allocate(Math.max(this.buf.length * 2, this.pos + n));
+    bigger.set(this.buf.subarray(0, this.pos));
+    this.buf = bigger;
+    this.#view = new DataView(bigger.buffer, bigger.byteOffset, bigger.byteLength);
+  }
 }

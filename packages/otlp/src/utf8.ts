@@ -4,18 +4,43 @@
  * Encoding turns lone surrogates into U+FFFD, as TextEncoder does.
  */
 
-type Slicer = (start: number, end: number) => string;
+/** The native slicers of Node's Buffer: no argument checks, a third faster than toString(). */
+interface NodeSlicers {
+  utf8Slice(start: number, end: number): string;
+  hexSlice(start: number, end: number): string;
+}
 
-const hasBuffer = typeof globalThis.Buffer === 'function';
+const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
 const decoder = new TextDecoder();
+const nodeBuffer = typeof globalThis.Buffer === 'function' ? globalThis.Buffer : undefined;
+const hasSlicers =
+  nodeBuffer !== undefined &&
+  typeof (nodeBuffer.prototype as unknown as NodeSlicers).utf8Slice === 'function';
 
-/** A function that decodes byte ranges of `bytes`; Node's Buffer is the fastest route there. */
-export function utf8Slicer(bytes: Uint8Array): Slicer {
-  if (hasBuffer) {
-    const b = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    return (start, end) => b.toString('utf8', start, end);
+/** Decodes byte ranges of one input, through Buffer's natives on Node and TextDecoder elsewhere. */
+export class ByteText {
+  readonly #bytes: Uint8Array;
+  readonly #node: NodeSlicers | undefined;
+
+  constructor(bytes: Uint8Array) {
+    this.#bytes = bytes;
+    this.#node = hasSlicers
+      ? (nodeBuffer!.from(bytes.buffer, bytes.byteOffset, bytes.byteLength) as unknown as NodeSlicers)
+      : undefined;
   }
-  return (start, end) => decoder.decode(bytes.subarray(start, end));
+
+  utf8(start: number, end: number): string {
+    return this.#node !== undefined
+      ? this.#node.utf8Slice(start, end)
+      : decoder.decode(this.#bytes.subarray(start, end));
+  }
+
+  hex(start: number, end: number): string {
+    if (this.#node !== undefined) return this.#node.hexSlice(start, end);
+    let s = '';
+    for (let i = start; i < end; i++) s += HEX[this.#bytes[i]];
+    return s;
+  }
 }
 
 /** Bytes that `s` takes in UTF-8. */

@@ -98,3 +98,41 @@ test('a span at the int64 and uint64 edges survives both directions', () => {
   assert.deepStrictEqual(oracleDecode(encodeTraceRequest([span])), [span]);
   assert.deepStrictEqual(decodeTraceRequest(oracleEncode([span])), [span]);
 });
+
+test('large messages: spans over 16 KiB, groups over 2 MiB, buffers that must grow', () => {
+  const resource = { attributes: { big: 'r'.repeat(200_000) }, droppedAttributesCount: 0, schemaUrl: '' };
+  const scope = { name: 's', version: '', attributes: {}, droppedAttributesCount: 0, schemaUrl: '' };
+  const span = (i: number, attributes: Span['attributes']): Span => ({
+    traceId: '0123456789abcdef0123456789abcdef',
+    spanId: (i + 1).toString(16).padStart(16, '0'),
+    parentSpanId: i > 0 ? '0000000000000001' : '',
+    traceState: '',
+    flags: 1,
+    name: `span ${i}`,
+    kind: 1,
+    startTimeUnixNano: 1n,
+    endTimeUnixNano: 2n,
+    attributes,
+    droppedAttributesCount: 0,
+    events: [],
+    droppedEventsCount: 0,
+    links: [],
+    droppedLinksCount: 0,
+    status: { code: 0, message: '' },
+    resource,
+    scope,
+  });
+  const input = [
+    span(0, { ascii: 'x'.repeat(1 << 20) }),
+    span(1, { wide: 'ü😀'.repeat(100_000), list: Array.from({ length: 2000 }, (_, i) => BigInt(i) - 1000n) }),
+    span(2, { bytes: new Uint8Array(1_500_000).fill(7) }),
+    ...Array.from({ length: 2000 }, (_, i) => span(3 + i, { i: BigInt(i) })),
+  ];
+  const bytes = encodeTraceRequest(input);
+  assert.ok(bytes.length > 3_000_000, `${bytes.length} bytes`);
+  assert.equal(Object.getPrototypeOf(bytes), Uint8Array.prototype);
+  assert.deepStrictEqual(decodeTraceRequest(bytes), input);
+  assert.deepStrictEqual(oracleDecode(bytes), input);
+  // A small batch after a large one still comes out exact.
+  assert.deepStrictEqual(decodeTraceRequest(encodeTraceRequest([input[5]])), [input[5]]);
+});
