@@ -9,3 +9,4 @@ export {
   encodeTraceResponse,
   encodeTraceResponseJson,
 } from './responses.ts';
+export { decodeTraceResponse, TRACE_SERVICE_EXPORT_PATH, traceServiceDefinition } from './trace-service.ts';

@@ -32,19 +32,18 @@ test('JSON and protobuf carry the same spans', () => {
   );
 });
 
-const snake = (k: string) => k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
-
-function rename(v: unknown, f: (k: string) => string): unknown {
-  if (Array.isArray(v)) return v.map((x) => rename(x, f));
-  if (typeof v !== 'object' || v === null) return v;
-  return Object.fromEntries(Object.entries(v).map(([k, x]) => [f(k), rename(x, f)]));
-}
+// Renames object keys in the text itself: a parse and stringify would lose -0.
+const CAMEL =
+  /"(resourceSpans|scopeSpans|schemaUrl|traceId|spanId|parentSpanId|traceState|startTimeUnixNano|endTimeUnixNano|droppedAttributesCount|droppedEventsCount|droppedLinksCount|timeUnixNano|stringValue|boolValue|intValue|doubleValue|arrayValue|kvlistValue|bytesValue)":/g;
+const toSnake = (text: string) =>
+  text.replace(CAMEL, (_, k: string) => `"${k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)}":`);
 
 test('JSON: proto snake_case field names read the same as lowerCamelCase', () => {
   fc.assert(
     fc.property(spans, (input) => {
       const camel = encodeTraceRequestJson(input);
-      const text = JSON.stringify(rename(JSON.parse(camel), snake));
+      const text = toSnake(camel);
+      assert.ok(text.startsWith('{"resource_spans":'));
       assert.deepStrictEqual(decodeTraceRequestJson(text), decodeTraceRequestJson(camel));
     }),
     { numRuns: 100 },

@@ -136,3 +136,17 @@ test('large messages: spans over 16 KiB, groups over 2 MiB, buffers that must gr
   // A small batch after a large one still comes out exact.
   assert.deepStrictEqual(decodeTraceRequest(encodeTraceRequest([input[5]])), [input[5]]);
 });
+
+test('decodes from a view into a larger buffer, and from a Buffer, into plain Uint8Array values', () => {
+  fc.assert(
+    fc.property(spans, fc.nat({ max: 64 }), (input, offset) => {
+      const bytes = encodeTraceRequest(input);
+      const big = new Uint8Array(offset + bytes.length + 7).fill(0xff);
+      big.set(bytes, offset);
+      const view = big.subarray(offset, offset + bytes.length);
+      assert.deepStrictEqual(decodeTraceRequest(view), groupedOrder(input));
+      assert.deepStrictEqual(decodeTraceRequest(Buffer.from(view)), groupedOrder(input));
+    }),
+    { numRuns: 100 },
+  );
+});

@@ -2,10 +2,14 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import {
+  decodeTraceResponse,
   encodeRpcStatus,
   encodeRpcStatusJson,
   encodeTraceResponse,
   encodeTraceResponseJson,
+  OtlpDecodeError,
+  TRACE_SERVICE_EXPORT_PATH,
+  traceServiceDefinition,
 } from '../src/index.ts';
 import { ResponseType, RpcStatusType } from './helpers/oracle.ts';
 
@@ -46,4 +50,17 @@ test('google.rpc.Status reads back in protobufjs, negative codes included', () =
     ),
   );
   assert.deepStrictEqual([...encodeRpcStatus({ code: 3, message: 'bad' })], [8, 3, 18, 3, 98, 97, 100]);
+});
+
+test('the gRPC service definition round-trips requests and responses through our codecs', () => {
+  const { Export } = traceServiceDefinition;
+  assert.equal(Export.path, '/opentelemetry.proto.collector.trace.v1.TraceService/Export');
+  assert.equal(TRACE_SERVICE_EXPORT_PATH, Export.path);
+  const wire = Export.responseSerialize({ rejectedSpans: 3, errorMessage: 'too old' });
+  assert.ok(Buffer.isBuffer(wire));
+  assert.deepStrictEqual(Export.responseDeserialize(wire), { rejectedSpans: 3, errorMessage: 'too old' });
+  assert.deepStrictEqual(decodeTraceResponse(new Uint8Array(0)), { rejectedSpans: 0, errorMessage: '' });
+  const spans = Export.requestDeserialize(Export.requestSerialize([]));
+  assert.deepStrictEqual(spans, []);
+  assert.throws(() => decodeTraceResponse(new Uint8Array([10, 2, 8])), OtlpDecodeError);
 });
