@@ -7,7 +7,7 @@ import { MAX_DEPTH } from './set-attribute.ts';
 export function writeAttributes(w: ProtoWriter, tag: number, attrs: Attributes, depth: number): void {
   for (const key in attrs) {
     const kv = w.begin(tag, 1);
-    if (key !== '') w.string(10, key);
+    if (key !== '') w.key(10, key);
     const value = w.begin(18, 1);
     writeAnyValue(w, attrs[key], depth + 1);
     w.end(value, 1);

@@ -59,7 +59,7 @@ function writeSpan(w: ProtoWriter, s: Span): void {
   if (s.spanId !== '') w.hexId(18, s.spanId, 16, 'span.spanId', -1);
   if (s.traceState !== '') w.string(26, s.traceState);
   if (s.parentSpanId !== '') w.hexId(34, s.parentSpanId, 16, 'span.parentSpanId', 1);
-  if (s.name !== '') w.string(42, s.name);
+  if (s.name !== '') w.key(42, s.name); // span names are low-cardinality by OTel's rules
   const buf = w.buf;
   if (s.kind !== 0) {
     buf[w.pos++] = 48;
@@ -113,7 +113,7 @@ function writeEvent(w: ProtoWriter, e: SpanEvent): void {
     w.buf[w.pos++] = 9;
     w.fixed64(e.timeUnixNano);
   }
-  if (e.name !== '') w.string(18, e.name);
+  if (e.name !== '') w.key(18, e.name);
   writeAttributes(w, 26, e.attributes, 0);
   if (e.droppedAttributesCount !== 0) {
     w.buf[w.pos++] = 32;

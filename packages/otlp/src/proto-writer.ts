@@ -41,6 +41,14 @@ function allocate(n: number): Uint8Array {
   return new Uint8Array(b.buffer, b.byteOffset, n);
 }
 
+/*
+ * Attribute keys, span names and event names repeat from span to span (OTel asks for names of
+ * low cardinality). Their length byte and UTF-8 are kept here and copied natively (buf.set),
+ * which beats encoding them unit by unit again. Bounded: cleared when full.
+ */
+const keyBytes = new Map<string, Uint8Array>();
+const MAX_KEYS = 4096;
+
 export function varintSize(v: number): number {
   return v < 0x80 ? 1 : v < 0x4000 ? 2 : v < 0x200000 ? 3 : v < 0x10000000 ? 4 : 5;
 }
@@ -177,6 +185,24 @@ export class ProtoWriter {
     if (n > 256) encoder.encodeInto(s, buf.subarray(this.pos, this.pos + bytes));
     else writeUtf8(buf, this.pos, s);
     this.pos += bytes;
+  }
+
+  /** A string field that repeats across messages (keys, names), through the key cache. */
+  key(tag: number, s: string): void {
+    const cached = keyBytes.get(s);
+    if (cached !== undefined) {
+      this.ensure(cached.length + 1);
+      this.buf[this.pos++] = tag;
+      this.buf.set(cached, this.pos);
+      this.pos += cached.length;
+      return;
+    }
+    const at = this.pos + 1;
+    this.string(tag, s);
+    if (s.length < SHORT_STRING) {
+      if (keyBytes.size >= MAX_KEYS) keyBytes.clear();
+      keyBytes.set(s, this.buf.slice(at, this.pos));
+    }
   }
 
   /** A bytes field: `tag`, length, bytes. */
