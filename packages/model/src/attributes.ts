@@ -43,39 +43,3 @@ export function attributeType(v: AttributeValue): AttributeType {
 export function isKeyValueList(v: AttributeValue): v is KeyValueList {
   return typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Uint8Array);
 }
-
-/** A plain-JSON view of a value (bigint as decimal string, bytes as base64), for APIs. */
-export function attributeToJson(v: AttributeValue): unknown {
-  switch (attributeType(v)) {
-    case 'int':
-      return (v as bigint).toString();
-    case 'bytes':
-      return Buffer.from(v as Uint8Array).toString('base64');
-    case 'array':
-      return (v as AttributeValue[]).map(attributeToJson);
-    case 'kvlist': {
-      const out: Record<string, unknown> = {};
-      for (const [k, x] of Object.entries((v as KeyValueList).kvlist)) out[k] = attributeToJson(x);
-      return out;
-    }
-    default:
-      return v;
-  }
-}
-
-/** How Jaeger shows a value that is not a scalar: arrays and maps as JSON text. */
-export function attributeToText(v: AttributeValue): string {
-  switch (attributeType(v)) {
-    case 'string':
-      return v as string;
-    case 'empty':
-      return '';
-    case 'bytes':
-      return Buffer.from(v as Uint8Array).toString('base64');
-    case 'array':
-    case 'kvlist':
-      return JSON.stringify(attributeToJson(v));
-    default:
-      return String(v);
-  }
-}

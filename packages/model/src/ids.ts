@@ -20,28 +20,7 @@ export function normalizeTraceId(id: string): string | undefined {
   return lower.padStart(32, '0');
 }
 
-/** Normalises a span id: lowercase, left-padded to 16 hex digits. */
-export function normalizeSpanId(id: string): string | undefined {
-  const lower = id.toLowerCase();
-  if (lower.length === 0 || lower.length > 16 || !HEX.test(lower)) return undefined;
-  return lower.padStart(16, '0');
-}
-
 /** Jaeger prints a trace id whose high 64 bits are zero as 16 hex digits. */
 export function jaegerTraceId(id: string): string {
   return id.startsWith('0000000000000000') ? id.slice(16) : id;
-}
-
-const TABLE = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
-
-export function bytesToHex(b: Uint8Array, start = 0, end = b.length): string {
-  let s = '';
-  for (let i = start; i < end; i++) s += TABLE[b[i]];
-  return s;
-}
-
-/** Hex to bytes; the caller guarantees an even-length hex string. */
-export function hexToBytes(hex: string, out = new Uint8Array(hex.length >> 1), offset = 0): Uint8Array {
-  for (let i = 0; i < hex.length; i += 2) out[offset + (i >> 1)] = Number.parseInt(hex.substr(i, 2), 16);
-  return out;
 }

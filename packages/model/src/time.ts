@@ -1,15 +1,7 @@
 /** Nanosecond time helpers. Storage and OTLP use bigint nanoseconds; Jaeger and Zipkin use microseconds. */
 
-export function nanosToMicros(ns: bigint): number {
-  return Number(ns / 1000n);
-}
-
 export function microsToNanos(us: number | bigint): bigint {
   return BigInt(us) * 1000n;
-}
-
-export function millisToNanos(ms: number): bigint {
-  return BigInt(Math.round(ms * 1e6));
 }
 
 export function nowNanos(): bigint {
