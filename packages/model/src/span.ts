@@ -88,6 +88,30 @@ export function emptyScope(): Scope {
   return { name: '', version: '', attributes: {}, droppedAttributesCount: 0, schemaUrl: '' };
 }
 
+/** A span with every field at its OTLP default, for decoders and builders to fill in. */
+export function emptySpan(resource: Resource, scope: Scope): Span {
+  return {
+    traceId: '',
+    spanId: '',
+    parentSpanId: '',
+    traceState: '',
+    flags: 0,
+    name: '',
+    kind: SpanKind.UNSPECIFIED,
+    startTimeUnixNano: 0n,
+    endTimeUnixNano: 0n,
+    attributes: {},
+    droppedAttributesCount: 0,
+    events: [],
+    droppedEventsCount: 0,
+    links: [],
+    droppedLinksCount: 0,
+    status: { code: StatusCode.UNSET, message: '' },
+    resource,
+    scope,
+  };
+}
+
 /** The service a span belongs to: `service.name` of its resource, as OTel defines it. */
 export function serviceName(span: Span): string {
   const v = span.resource.attributes['service.name'];

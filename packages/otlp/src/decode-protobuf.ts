@@ -5,6 +5,7 @@
  * because protobuf lets `resource` and `schema_url` come after the spans.
  */
 import type { Resource, Scope, Span, SpanEvent, SpanKind, SpanLink, Status, StatusCode } from '@genba/model';
+import { emptySpan } from '@genba/model';
 import { readKeyValue } from './decode-attributes.ts';
 import { protoError } from './errors.ts';
 import {
@@ -90,26 +91,7 @@ function readScope(r: ProtoReader, limit: number, scope: Scope): void {
 
 function readSpan(r: ProtoReader, limit: number, resource: Resource, scope: Scope): Span {
   const end = r.lenEnd(limit);
-  const span: Span = {
-    traceId: '',
-    spanId: '',
-    parentSpanId: '',
-    traceState: '',
-    flags: 0,
-    name: '',
-    kind: 0,
-    startTimeUnixNano: 0n,
-    endTimeUnixNano: 0n,
-    attributes: {},
-    droppedAttributesCount: 0,
-    events: [],
-    droppedEventsCount: 0,
-    links: [],
-    droppedLinksCount: 0,
-    status: { code: 0, message: '' },
-    resource,
-    scope,
-  };
+  const span = emptySpan(resource, scope);
   while (r.pos < end) {
     const at = r.pos;
     const tag = r.tag();

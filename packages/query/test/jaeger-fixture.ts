@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import type { Attributes, AttributeValue, Resource, Scope, Span } from '@genba/model';
-import { emptyResource, emptyScope } from '@genba/model';
+import { emptyResource, emptyScope, emptySpan } from '@genba/model';
 
 type AnyValueJson = Record<string, unknown>;
 type KeyValueJson = { key: string; value?: AnyValueJson };
@@ -86,24 +86,13 @@ const SCOPE: Scope = emptyScope();
 /** A minimal valid span; override what a test is about. */
 export function makeSpan(over: Partial<Span> = {}): Span {
   return {
+    ...emptySpan(RESOURCE, SCOPE),
     traceId: '5b8efff798038103d269b633813fc60c',
     spanId: 'eee19b7ec3c1b174',
-    parentSpanId: '',
-    traceState: '',
     flags: 1,
     name: 'op',
-    kind: 0,
     startTimeUnixNano: 1_700_000_000_000_000_000n,
     endTimeUnixNano: 1_700_000_000_001_000_000n,
-    attributes: {},
-    droppedAttributesCount: 0,
-    events: [],
-    droppedEventsCount: 0,
-    links: [],
-    droppedLinksCount: 0,
-    status: { code: 0, message: '' },
-    resource: RESOURCE,
-    scope: SCOPE,
     ...over,
   };
 }

@@ -1,6 +1,6 @@
 /** Builds the spans of one synthetic trace: ids, scopes, times, errors and the occasional slow path. */
 import type { Attributes, Span, SpanKind } from '@genba/model';
-import { StatusCode } from '@genba/model';
+import { emptySpan, StatusCode } from '@genba/model';
 import { latency, type Rng, randomId } from './random.ts';
 import type { Instrumentation, Replica } from './shop-services.ts';
 
@@ -57,26 +57,16 @@ export class TraceBuilder {
     start: bigint,
     attributes: Attributes = {},
   ): Span {
-    const span: Span = {
-      traceId: this.traceId,
-      spanId: randomId(this.rng, 2),
-      parentSpanId: parent?.spanId ?? '',
-      traceState: '',
-      flags: 1, // sampled
-      name,
-      kind,
-      startTimeUnixNano: start,
-      endTimeUnixNano: start,
-      attributes,
-      droppedAttributesCount: 0,
-      events: [],
-      droppedEventsCount: 0,
-      links: [],
-      droppedLinksCount: 0,
-      status: { code: StatusCode.UNSET, message: '' },
-      resource: replica.resource,
-      scope: replica.scopes[scope],
-    };
+    const span = emptySpan(replica.resource, replica.scopes[scope]);
+    span.traceId = this.traceId;
+    span.spanId = randomId(this.rng, 2);
+    span.parentSpanId = parent?.spanId ?? '';
+    span.flags = 1; // sampled
+    span.name = name;
+    span.kind = kind;
+    span.startTimeUnixNano = start;
+    span.endTimeUnixNano = start;
+    span.attributes = attributes;
     this.spans.push(span);
     return span;
   }
