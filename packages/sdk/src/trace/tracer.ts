@@ -131,6 +131,6 @@ export class Tracer implements ApiTracer {
     }
     const ctx = parent ?? contextApi.active();
     const span = this.startSpan(name, options, ctx);
-    return contextApi.with(trace.setSpan(ctx, span), fn, undefined, span) as ReturnType<F>;
+    return contextApi.with(trace.setSpan(ctx, span), fn as (s: ApiSpan) => ReturnType<F>, undefined, span);
   }
 }
