@@ -3,8 +3,6 @@
  * an ergonomic layer on top, helpers and TPS span builders, and OTLP export.
  */
 export { AsyncLocalStorageContextManager } from './context/async-local-storage-context-manager.ts';
-export type { ActiveTrace } from './ergonomic/active-traces.ts';
-export { ActiveTraceTracker } from './ergonomic/active-traces.ts';
 export {
   addAttributes,
   currentSpanId,
@@ -12,11 +10,25 @@ export {
   recordError,
   recordEvent,
 } from './ergonomic/active-span.ts';
+export type { ActiveTrace } from './ergonomic/active-traces.ts';
+export { ActiveTraceTracker } from './ergonomic/active-traces.ts';
 export type { Carrier } from './ergonomic/carrier.ts';
-export { extractHeaders, injectHeaders, propagateContext, withPropagatedContext } from './ergonomic/carrier.ts';
+export {
+  extractHeaders,
+  injectHeaders,
+  propagateContext,
+  withPropagatedContext,
+} from './ergonomic/carrier.ts';
 export type { ExporterChoice, InitOptions } from './ergonomic/init.ts';
 export { init } from './ergonomic/init.ts';
-export { flush, getActiveTraces, getExportStats, setEndpoint, setSamplingRate, shutdown } from './ergonomic/runtime.ts';
+export {
+  flush,
+  getActiveTraces,
+  getExportStats,
+  setEndpoint,
+  setSamplingRate,
+  shutdown,
+} from './ergonomic/runtime.ts';
 export { withSpan } from './ergonomic/with-span.ts';
 export type {
   BatchSpanProcessorOptions,
@@ -49,9 +61,9 @@ export { RandomIdGenerator } from './trace/id-generator.ts';
 export { NonRecordingSpan } from './trace/non-recording-span.ts';
 export { RecordingSpan } from './trace/recording-span.ts';
 export type { SpanLimits } from './trace/span-limits.ts';
+export { Tracer } from './trace/tracer.ts';
 export type { RegisterOptions, TracerProviderOptions } from './trace/tracer-provider.ts';
 export { TracerProvider } from './trace/tracer-provider.ts';
-export { Tracer } from './trace/tracer.ts';
 export type {
   ExportResult,
   ExportStats,

@@ -1,10 +1,9 @@
 import assert from 'node:assert/strict';
 import { EventEmitter, once } from 'node:events';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { after, beforeEach, describe, test } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { context, propagation, trace } from '@opentelemetry/api';
 import {
-  InMemorySpanExporter,
   addAttributes,
   currentSpanId,
   currentTraceId,
@@ -12,6 +11,7 @@ import {
   flush,
   getActiveTraces,
   getExportStats,
+  InMemorySpanExporter,
   init,
   injectHeaders,
   propagateContext,
@@ -24,7 +24,12 @@ import {
 } from '../src/index.ts';
 
 const memory = new InMemorySpanExporter();
-const provider = init({ serviceName: 'ergonomic-test', exporter: memory, batch: { scheduledDelayMillis: 5 }, logLevel: 'none' });
+const provider = init({
+  serviceName: 'ergonomic-test',
+  exporter: memory,
+  batch: { scheduledDelayMillis: 5 },
+  logLevel: 'none',
+});
 
 async function finished() {
   await flush();
@@ -145,7 +150,10 @@ describe('carrying context', () => {
     const bag = propagation.createBaggage({ tenant: { value: 'acme corp' } });
     const carrier = context.with(propagation.setBaggage(context.active(), bag), () => propagateContext());
     assert.match(carrier.baggage ?? '', /tenant=acme%20corp/);
-    const seen = withPropagatedContext(carrier, () => propagation.getActiveBaggage()?.getEntry('tenant')?.value);
+    const seen = withPropagatedContext(
+      carrier,
+      () => propagation.getActiveBaggage()?.getEntry('tenant')?.value,
+    );
     assert.equal(seen, 'acme corp');
   });
 

@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import { EventEmitter } from 'node:events';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { after, beforeEach, describe, test } from 'node:test';
-import { ROOT_CONTEXT, SpanKind, SpanStatusCode, TraceFlags, context, diag, trace } from '@opentelemetry/api';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { context, diag, ROOT_CONTEXT, SpanKind, SpanStatusCode, TraceFlags, trace } from '@opentelemetry/api';
 import { AlwaysOffSampler, ParentBasedSampler, TraceIdRatioBasedSampler } from '../src/sampling/index.ts';
+import { suppressTracing } from '../src/suppress.ts';
 import { NonRecordingSpan } from '../src/trace/non-recording-span.ts';
 import { TracerProvider } from '../src/trace/tracer-provider.ts';
-import { suppressTracing } from '../src/suppress.ts';
 import { CollectingProcessor } from './support/collect.ts';
 
 const collect = new CollectingProcessor();
@@ -20,7 +20,13 @@ const tracer = trace.getTracer('test-scope', '1.2.3');
 
 // Misuse is reported through diag, never thrown: record what it says.
 const warnings: string[] = [];
-diag.setLogger({ warn: (m: string) => warnings.push(m), error: () => {}, info: () => {}, debug: () => {}, verbose: () => {} });
+diag.setLogger({
+  warn: (m: string) => warnings.push(m),
+  error: () => {},
+  info: () => {},
+  debug: () => {},
+  verbose: () => {},
+});
 
 beforeEach(() => {
   collect.spans.length = 0;
@@ -55,7 +61,10 @@ describe('spans', () => {
     tracer.startSpan('t').end();
     const after = BigInt(Date.now() + 1) * 1_000_000n;
     const s = collect.byName('t');
-    assert.ok(s.startTimeUnixNano >= before - 5_000_000n && s.startTimeUnixNano <= after, `${s.startTimeUnixNano}`);
+    assert.ok(
+      s.startTimeUnixNano >= before - 5_000_000n && s.startTimeUnixNano <= after,
+      `${s.startTimeUnixNano}`,
+    );
   });
 
   test('explicit start and end times: epoch ms, Date and HrTime', () => {
@@ -71,7 +80,10 @@ describe('spans', () => {
     close(d.endTimeUnixNano, 1_700_000_001_000_000_500n);
     const expected = BigInt(Math.round((performance.timeOrigin + perf) * 1e6));
     const got = collect.byName('perf').startTimeUnixNano;
-    assert.ok((got > expected ? got - expected : expected - got) < 2_000n, 'performance.now() values are relative');
+    assert.ok(
+      (got > expected ? got - expected : expected - got) < 2_000n,
+      'performance.now() values are relative',
+    );
   });
 
   test('attributes: integers travel as ints, doubles as doubles; limits truncate and drop', () => {
@@ -136,7 +148,9 @@ describe('spans', () => {
 
   test('links carry the linked context and attributes', () => {
     const other = tracer.startSpan('other');
-    const span = tracer.startSpan('linked', { links: [{ context: other.spanContext(), attributes: { why: 'batch' } }] });
+    const span = tracer.startSpan('linked', {
+      links: [{ context: other.spanContext(), attributes: { why: 'batch' } }],
+    });
     span.end();
     other.end();
     const l = collect.byName('linked').links[0];
@@ -272,7 +286,10 @@ describe('context', () => {
 
 describe('sampling', () => {
   test('always_off makes non-recording spans, and children of those follow', () => {
-    const p = new TracerProvider({ sampler: new ParentBasedSampler({ root: new AlwaysOffSampler() }), spanProcessors: [collect] });
+    const p = new TracerProvider({
+      sampler: new ParentBasedSampler({ root: new AlwaysOffSampler() }),
+      spanProcessors: [collect],
+    });
     const t = p.getTracer('off');
     const root = t.startSpan('off-root');
     assert.ok(root instanceof NonRecordingSpan);

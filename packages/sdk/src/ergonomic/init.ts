@@ -74,7 +74,10 @@ function makeExporter(choice: ExporterChoice, endpoint: string | undefined): Spa
     case 'otlp-grpc':
       return new OtlpGrpcExporter(endpoint === undefined ? {} : { url: tracesUrl(endpoint, true) });
     case 'otlp-json':
-      return new OtlpHttpExporter({ encoding: 'json', ...(endpoint === undefined ? {} : { url: tracesUrl(endpoint, false) }) });
+      return new OtlpHttpExporter({
+        encoding: 'json',
+        ...(endpoint === undefined ? {} : { url: tracesUrl(endpoint, false) }),
+      });
     case 'otlp':
       return new OtlpHttpExporter(endpoint === undefined ? {} : { url: tracesUrl(endpoint, false) });
     default:
@@ -101,8 +104,12 @@ export function init(options: InitOptions = {}): TracerProvider {
     reportOnce('init-twice', 'init() called again; keeping the first configuration');
     return existing.provider;
   }
-  const level = options.logLevel ?? (process.env.OTEL_LOG_LEVEL?.toLowerCase() as InitOptions['logLevel']) ?? 'warn';
-  diag.setLogger(new DiagConsoleLogger(), { logLevel: LOG_LEVELS[level ?? 'warn'] ?? DiagLogLevel.WARN, suppressOverrideMessage: true });
+  const level =
+    options.logLevel ?? (process.env.OTEL_LOG_LEVEL?.toLowerCase() as InitOptions['logLevel']) ?? 'warn';
+  diag.setLogger(new DiagConsoleLogger(), {
+    logLevel: LOG_LEVELS[level ?? 'warn'] ?? DiagLogLevel.WARN,
+    suppressOverrideMessage: true,
+  });
 
   const enabled = options.enabled ?? envEnabled();
   let sampler: Sampler;

@@ -10,7 +10,11 @@ import { SDK_NAME, SDK_VERSION } from '../resource/detect-resource.ts';
 
 export function withSpan<T>(name: string, fn: (span: Span) => T): T;
 export function withSpan<T>(name: string, attributes: Attributes | undefined, fn: (span: Span) => T): T;
-export function withSpan<T>(name: string, a: Attributes | undefined | ((span: Span) => T), b?: (span: Span) => T): T {
+export function withSpan<T>(
+  name: string,
+  a: Attributes | undefined | ((span: Span) => T),
+  b?: (span: Span) => T,
+): T {
   const fn = typeof a === 'function' ? a : b;
   const attributes = typeof a === 'function' ? undefined : a;
   if (typeof fn !== 'function') {

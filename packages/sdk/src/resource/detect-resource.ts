@@ -48,7 +48,8 @@ export function detectResource(given: Attributes = {}, env: NodeJS.ProcessEnv = 
   };
   const fromEnv = parseResourceAttributes(env.OTEL_RESOURCE_ATTRIBUTES)['service.name'];
   // OTEL_* wins over the seeds' alias: the alias applies only when no OTel variable names the service.
-  const serviceName = env.OTEL_SERVICE_NAME?.trim() || (fromEnv === undefined ? env.TRACING_SERVICE_NAME?.trim() : '');
+  const serviceName =
+    env.OTEL_SERVICE_NAME?.trim() || (fromEnv === undefined ? env.TRACING_SERVICE_NAME?.trim() : '');
   if (serviceName) attributes['service.name'] = serviceName;
   Object.assign(attributes, given);
   return { attributes, droppedAttributesCount: 0, schemaUrl: '' };

@@ -24,7 +24,9 @@ export function samplerFromEnv(env: NodeJS.ProcessEnv = process.env): Sampler {
   const arg = env.OTEL_TRACES_SAMPLER_ARG;
   if (name === undefined || name === '') {
     if (env.TRACING_SAMPLE_RATE !== undefined && env.TRACING_SAMPLE_RATE.trim() !== '')
-      return new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(ratioArg(env.TRACING_SAMPLE_RATE, 'TRACING_SAMPLE_RATE')) });
+      return new ParentBasedSampler({
+        root: new TraceIdRatioBasedSampler(ratioArg(env.TRACING_SAMPLE_RATE, 'TRACING_SAMPLE_RATE')),
+      });
     return new ParentBasedSampler({ root: new AlwaysOnSampler() });
   }
   switch (name) {
@@ -39,17 +41,23 @@ export function samplerFromEnv(env: NodeJS.ProcessEnv = process.env): Sampler {
     case 'parentbased_always_off':
       return new ParentBasedSampler({ root: new AlwaysOffSampler() });
     case 'parentbased_traceidratio':
-      return new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(ratioArg(arg, 'OTEL_TRACES_SAMPLER_ARG')) });
+      return new ParentBasedSampler({
+        root: new TraceIdRatioBasedSampler(ratioArg(arg, 'OTEL_TRACES_SAMPLER_ARG')),
+      });
     case 'rate_limiting':
     case 'parentbased_rate_limiting': {
       const n = Number(arg ?? '');
       const rate = Number.isFinite(n) && n >= 0 ? n : 100;
-      if (rate !== n) reportOnce('env:rate', `OTEL_TRACES_SAMPLER_ARG=${JSON.stringify(arg)} is not traces/s; using 100`);
+      if (rate !== n)
+        reportOnce('env:rate', `OTEL_TRACES_SAMPLER_ARG=${JSON.stringify(arg)} is not traces/s; using 100`);
       const limiter = new RateLimitingSampler(rate);
       return name === 'rate_limiting' ? limiter : new ParentBasedSampler({ root: limiter });
     }
     default:
-      reportOnce('env:sampler', `unknown OTEL_TRACES_SAMPLER=${JSON.stringify(name)}; using parentbased_always_on`);
+      reportOnce(
+        'env:sampler',
+        `unknown OTEL_TRACES_SAMPLER=${JSON.stringify(name)}; using parentbased_always_on`,
+      );
       return new ParentBasedSampler({ root: new AlwaysOnSampler() });
   }
 }

@@ -3,9 +3,9 @@
  * OTel spec's ParentBased sampler does (with the four optional delegates for parents).
  */
 import type { Attributes, Context, Link, SpanKind } from '@opentelemetry/api';
-import { TraceFlags, isSpanContextValid, trace } from '@opentelemetry/api';
-import type { Sampler, SamplingResult } from '../types.ts';
+import { isSpanContextValid, TraceFlags, trace } from '@opentelemetry/api';
 import { RecordingSpan } from '../trace/recording-span.ts';
+import type { Sampler, SamplingResult } from '../types.ts';
 import { AlwaysOffSampler, AlwaysOnSampler } from './always.ts';
 
 export interface ParentBasedOptions {
@@ -18,6 +18,8 @@ export interface ParentBasedOptions {
 
 export class ParentBasedSampler implements Sampler {
   readonly root: Sampler;
+  /** True when no delegate reads the trace id (see ignores-trace-id.ts). */
+  readonly ignoresTraceId: boolean;
   readonly #remoteSampled: Sampler;
   readonly #remoteNotSampled: Sampler;
   readonly #localSampled: Sampler;
@@ -31,6 +33,14 @@ export class ParentBasedSampler implements Sampler {
     this.#remoteNotSampled = options.remoteParentNotSampled ?? off;
     this.#localSampled = options.localParentSampled ?? on;
     this.#localNotSampled = options.localParentNotSampled ?? off;
+    const known = (x: Sampler) => x instanceof AlwaysOnSampler || x instanceof AlwaysOffSampler;
+    this.ignoresTraceId = [
+      this.root,
+      this.#remoteSampled,
+      this.#remoteNotSampled,
+      this.#localSampled,
+      this.#localNotSampled,
+    ].every(known);
   }
 
   shouldSample(
@@ -44,7 +54,8 @@ export class ParentBasedSampler implements Sampler {
     const parent = trace.getSpan(ctx);
     let delegate: Sampler;
     // Our own spans answer without building a SpanContext object.
-    if (parent instanceof RecordingSpan) delegate = parent.sampled ? this.#localSampled : this.#localNotSampled;
+    if (parent instanceof RecordingSpan)
+      delegate = parent.sampled ? this.#localSampled : this.#localNotSampled;
     else {
       const pc = parent?.spanContext();
       if (pc === undefined || !isSpanContextValid(pc)) delegate = this.root;

@@ -2,7 +2,7 @@
  * OTel attribute rules: a value is a string, number, boolean, or a homogeneous array of one
  * of those (null/undefined allowed as array items). Anything else is dropped with a report.
  */
-import type { AttributeValue, Attributes } from '@opentelemetry/api';
+import type { Attributes, AttributeValue } from '@opentelemetry/api';
 import { reportOnce } from '../diag.ts';
 
 /** The value to store (truncated when a length limit applies), or undefined to drop it. */
@@ -17,7 +17,10 @@ export function sanitizeValue(key: string, value: unknown, maxLength: number): A
       if (Array.isArray(value)) return sanitizeArray(key, value, maxLength);
   }
   if (value !== undefined && value !== null)
-    reportOnce(`attr-type:${typeof value}`, `attribute ${key} dropped: ${typeof value} is not a valid attribute value`);
+    reportOnce(
+      `attr-type:${typeof value}`,
+      `attribute ${key} dropped: ${typeof value} is not a valid attribute value`,
+    );
   return undefined;
 }
 
@@ -34,7 +37,9 @@ function sanitizeArray(key: string, value: unknown[], maxLength: number): Attrib
   }
   // Copy, so later changes to the caller's array do not change the recorded span.
   if (type !== 'string') return value.slice() as AttributeValue;
-  return value.map((s) => (typeof s === 'string' && s.length > maxLength ? s.slice(0, maxLength) : s)) as AttributeValue;
+  return value.map((s) =>
+    typeof s === 'string' && s.length > maxLength ? s.slice(0, maxLength) : s,
+  ) as AttributeValue;
 }
 
 const hasOwn = Object.prototype.hasOwnProperty;
@@ -69,8 +74,16 @@ export function mergeAttributes(
 
 /** Plain assignment, except for `__proto__`, which would change the prototype instead. */
 export function setOwn(into: Attributes, key: string, v: AttributeValue): void {
-  if (key === '__proto__') Object.defineProperty(into, key, { value: v, enumerable: true, writable: true, configurable: true });
+  if (key === '__proto__')
+    Object.defineProperty(into, key, { value: v, enumerable: true, writable: true, configurable: true });
   else into[key] = v;
 }
 
 export { hasOwn };
+
+/**
+ * The object a span keeps its attributes in: no Object.prototype behind it, so a key such as
+ * `__proto__` or `constructor` is an ordinary key and `bag[key] === undefined` means "absent".
+ */
+export const AttributeBag = function AttributeBag() {} as unknown as new () => Attributes;
+AttributeBag.prototype = Object.create(null);

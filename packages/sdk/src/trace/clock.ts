@@ -25,7 +25,7 @@ export function fromTimeInput(t: TimeInput): number {
   }
   if (t instanceof Date) return t.getTime() - origin;
   if (Array.isArray(t) && t.length === 2 && typeof t[0] === 'number' && typeof t[1] === 'number') {
-    return (t[0] * 1e3 - origin) + t[1] / 1e6;
+    return t[0] * 1e3 - origin + t[1] / 1e6;
   }
   return Number.NaN;
 }

@@ -35,15 +35,22 @@ export class MultiSpanProcessor implements SpanProcessor {
   }
 
   async forceFlush(): Promise<void> {
-    await settleAll(this.#processors.map((p) => p.forceFlush()), 'forceFlush');
+    await settleAll(
+      this.#processors.map((p) => p.forceFlush()),
+      'forceFlush',
+    );
   }
 
   async shutdown(): Promise<void> {
-    await settleAll(this.#processors.map((p) => p.shutdown()), 'shutdown');
+    await settleAll(
+      this.#processors.map((p) => p.shutdown()),
+      'shutdown',
+    );
   }
 }
 
 async function settleAll(work: Promise<void>[], what: string): Promise<void> {
   for (const r of await Promise.allSettled(work))
-    if (r.status === 'rejected') reportOnce(`processor-${what}`, `a span processor failed in ${what}`, r.reason);
+    if (r.status === 'rejected')
+      reportOnce(`processor-${what}`, `a span processor failed in ${what}`, r.reason);
 }

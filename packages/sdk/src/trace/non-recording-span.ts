@@ -3,7 +3,17 @@
  * carries a context so that propagation still works, and makes its span id only when asked:
  * most unsampled spans never have theirs read.
  */
-import type { Attributes, AttributeValue, Exception, Link, SpanContext, SpanStatus, TimeInput, TraceState, Span as ApiSpan } from '@opentelemetry/api';
+import type {
+  Span as ApiSpan,
+  Attributes,
+  AttributeValue,
+  Exception,
+  Link,
+  SpanContext,
+  SpanStatus,
+  TimeInput,
+  TraceState,
+} from '@opentelemetry/api';
 import type { IdGenerator } from './id-generator.ts';
 
 export class NonRecordingSpan implements ApiSpan {
@@ -15,7 +25,12 @@ export class NonRecordingSpan implements ApiSpan {
   #context: SpanContext | undefined;
 
   /** With `ids` undefined, the span stands for an invalid context (tracing suppressed). */
-  constructor(traceId: string, traceFlags: number, traceState: TraceState | undefined, ids: IdGenerator | undefined) {
+  constructor(
+    traceId: string,
+    traceFlags: number,
+    traceState: TraceState | undefined,
+    ids: IdGenerator | undefined,
+  ) {
     this.#traceId = traceId;
     this.#traceFlags = traceFlags;
     this.#traceState = traceState;
@@ -39,7 +54,8 @@ export class NonRecordingSpan implements ApiSpan {
   spanContext(): SpanContext {
     if (this.#context === undefined) {
       const traceId = this.traceId;
-      if (this.#spanId === '') this.#spanId = this.#ids === undefined ? INVALID_SPAN : this.#ids.generateSpanId();
+      if (this.#spanId === '')
+        this.#spanId = this.#ids === undefined ? INVALID_SPAN : this.#ids.generateSpanId();
       this.#context = { traceId, spanId: this.#spanId, traceFlags: this.#traceFlags };
       if (this.#traceState !== undefined) this.#context.traceState = this.#traceState;
     }

@@ -3,7 +3,10 @@
  * relative to the time origin, rarely used state sits behind one lazily made object, and the
  * OTLP-shaped copy for exporters is built only at export (`toSpanData`).
  */
+
+import type { Span as ModelSpan, Resource, Scope, SpanEvent, SpanLink } from '@genba/model';
 import type {
+  Span as ApiSpan,
   Attributes,
   AttributeValue,
   Exception,
@@ -12,14 +15,13 @@ import type {
   SpanStatus,
   TimeInput,
   TraceState,
-  Span as ApiSpan,
 } from '@opentelemetry/api';
 import { SpanStatusCode } from '@opentelemetry/api';
-import type { Resource, Scope, SpanEvent, SpanLink, Span as ModelSpan } from '@genba/model';
 import { reportOnce } from '../diag.ts';
 import type { ReadableSpan, SpanData, SpanProcessor } from '../types.ts';
-import { hasOwn, mergeAttributes, sanitizeValue, setOwn } from './attribute-values.ts';
+import { AttributeBag, mergeAttributes, sanitizeValue } from './attribute-values.ts';
 import { fromTimeInput, now, toEpochNanos } from './clock.ts';
+import type { IdGenerator } from './id-generator.ts';
 import type { SpanLimits } from './span-limits.ts';
 import { toModelAttributes } from './to-model-attributes.ts';
 
@@ -29,6 +31,7 @@ export interface SpanOwner {
   readonly limits: SpanLimits;
   readonly resource: Resource;
   readonly scope: Scope;
+  readonly ids: IdGenerator;
 }
 
 interface RecordedEvent {
@@ -46,52 +49,61 @@ interface Rare {
   droppedLinks: number;
   statusMessage: string;
   context: SpanContext | undefined;
+  traceState: TraceState | undefined;
+  droppedAttributes: number;
 }
 
-// End time of a span still open. Relative times of historic spans are negative, so not -1.
-const OPEN = Number.NEGATIVE_INFINITY;
+const KIND_SHIFT = 10;
+const STATUS_SHIFT = 13;
 const FLAG_REMOTE_PARENT = 0x300; // OTLP span flags: HAS_IS_REMOTE | IS_REMOTE
 const FLAG_HAS_REMOTE = 0x100;
 
 export class RecordingSpan implements ApiSpan, ReadableSpan {
   readonly #owner: SpanOwner;
-  readonly traceId: string;
-  readonly spanId: string;
+  // '' until first read: a span nobody links to or propagates gets its ids only at export.
+  #traceId: string;
+  #spanId = '';
   readonly parentSpanId: string;
-  readonly #traceFlags: number;
-  readonly #traceState: TraceState | undefined;
+  // trace flags (bits 0–9, OTLP layout), kind (bits 10–12), status code (bits 13–14)
+  #bits: number;
   #name: string;
-  readonly #kind: number;
   readonly #start: number;
-  #end = OPEN;
+  // undefined while open: a double-typed field would cost a heap box per span
+  #end: number | undefined;
   #attributes: Attributes | undefined;
   #attributeCount = 0;
-  #droppedAttributes = 0;
-  #status: number = SpanStatusCode.UNSET;
   #rare: Rare | undefined;
 
   constructor(
     owner: SpanOwner,
     traceId: string,
-    spanId: string,
     parentSpanId: string,
     traceFlags: number,
     traceState: TraceState | undefined,
     name: string,
     kind: number,
     start: number,
-    // parent's isRemote, folded into the flags field so it needs no slot of its own
+    // parent's isRemote, folded into the flags bits so it needs no slot of its own
     parentRemote: boolean,
   ) {
     this.#owner = owner;
-    this.traceId = traceId;
-    this.spanId = spanId;
+    this.#traceId = traceId;
     this.parentSpanId = parentSpanId;
-    this.#traceFlags = parentRemote ? traceFlags | FLAG_REMOTE_PARENT : traceFlags | FLAG_HAS_REMOTE;
-    this.#traceState = traceState;
+    this.#bits =
+      (parentRemote ? traceFlags | FLAG_REMOTE_PARENT : traceFlags | FLAG_HAS_REMOTE) | (kind << KIND_SHIFT);
     this.#name = name;
-    this.#kind = kind;
     this.#start = start;
+    if (traceState !== undefined) this.#rareState().traceState = traceState;
+  }
+
+  get traceId(): string {
+    if (this.#traceId === '') this.#traceId = this.#owner.ids.generateTraceId();
+    return this.#traceId;
+  }
+
+  get spanId(): string {
+    if (this.#spanId === '') this.#spanId = this.#owner.ids.generateSpanId();
+    return this.#spanId;
   }
 
   get name(): string {
@@ -99,29 +111,37 @@ export class RecordingSpan implements ApiSpan, ReadableSpan {
   }
 
   get traceState(): TraceState | undefined {
-    return this.#traceState;
+    return this.#rare?.traceState;
   }
 
   get sampled(): boolean {
-    return (this.#traceFlags & 1) === 1;
+    return (this.#bits & 1) === 1;
   }
 
   /** True once `end` was called. */
   get ended(): boolean {
-    return this.#end !== OPEN;
+    return this.#end !== undefined;
+  }
+
+  get #status(): number {
+    return (this.#bits >>> STATUS_SHIFT) & 3;
+  }
+
+  set #status(code: number) {
+    this.#bits = (this.#bits & ~(3 << STATUS_SHIFT)) | (code << STATUS_SHIFT);
   }
 
   spanContext(): SpanContext {
     const rare = this.#rareState();
     if (rare.context === undefined) {
-      rare.context = { traceId: this.traceId, spanId: this.spanId, traceFlags: this.#traceFlags & 0xff };
-      if (this.#traceState !== undefined) rare.context.traceState = this.#traceState;
+      rare.context = { traceId: this.traceId, spanId: this.spanId, traceFlags: this.#bits & 0xff };
+      if (rare.traceState !== undefined) rare.context.traceState = rare.traceState;
     }
     return rare.context;
   }
 
   setAttribute(key: string, value: AttributeValue): this {
-    if (this.#end !== OPEN) return this.#late('setAttribute');
+    if (this.#end !== undefined) return this.#late('setAttribute');
     if (typeof key !== 'string' || key === '') {
       reportOnce('attr-key', 'attribute dropped: keys must be non-empty strings');
       return this;
@@ -139,25 +159,24 @@ export class RecordingSpan implements ApiSpan, ReadableSpan {
     }
     let attrs = this.#attributes;
     if (attrs === undefined) {
-      attrs = {};
+      attrs = new AttributeBag();
       this.#attributes = attrs;
     }
-    if (!hasOwn.call(attrs, key)) {
+    if (attrs[key] === undefined) {
       if (this.#attributeCount >= limits.attributeCountLimit) {
-        this.#droppedAttributes++;
+        this.#rareState().droppedAttributes++;
         return this;
       }
       this.#attributeCount++;
     }
-    if (key === '__proto__') setOwn(attrs, key, v as AttributeValue);
-    else attrs[key] = v;
+    attrs[key] = v;
     return this;
   }
 
   setAttributes(attributes: Attributes): this {
-    if (this.#end !== OPEN) return this.#late('setAttributes');
+    if (this.#end !== undefined) return this.#late('setAttributes');
     if (attributes === null || typeof attributes !== 'object') return this;
-    if (this.#attributes === undefined) this.#attributes = {};
+    if (this.#attributes === undefined) this.#attributes = new AttributeBag();
     const limits = this.#owner.limits;
     const r = mergeAttributes(
       this.#attributes,
@@ -167,12 +186,12 @@ export class RecordingSpan implements ApiSpan, ReadableSpan {
       this.#attributeCount,
     );
     this.#attributeCount = r.count;
-    this.#droppedAttributes += r.dropped;
+    if (r.dropped > 0) this.#rareState().droppedAttributes += r.dropped;
     return this;
   }
 
   addEvent(name: string, attributesOrTime?: Attributes | TimeInput, time?: TimeInput): this {
-    if (this.#end !== OPEN) return this.#late('addEvent');
+    if (this.#end !== undefined) return this.#late('addEvent');
     let attributes: Attributes | undefined;
     if (isTimeInput(attributesOrTime)) time = attributesOrTime;
     else attributes = attributesOrTime;
@@ -201,7 +220,7 @@ export class RecordingSpan implements ApiSpan, ReadableSpan {
   }
 
   addLink(link: Link): this {
-    if (this.#end !== OPEN) return this.#late('addLink');
+    if (this.#end !== undefined) return this.#late('addLink');
     const rare = this.#rareState();
     rare.links ??= [];
     if (rare.links.length >= this.#owner.limits.linkCountLimit) {
@@ -218,7 +237,7 @@ export class RecordingSpan implements ApiSpan, ReadableSpan {
   }
 
   setStatus(status: SpanStatus): this {
-    if (this.#end !== OPEN) return this.#late('setStatus');
+    if (this.#end !== undefined) return this.#late('setStatus');
     const code = status?.code;
     // OK is final; UNSET never overrides; a message only goes with ERROR (OTel spec).
     if (this.#status === SpanStatusCode.OK || code === SpanStatusCode.UNSET) return this;
@@ -234,13 +253,13 @@ export class RecordingSpan implements ApiSpan, ReadableSpan {
   }
 
   updateName(name: string): this {
-    if (this.#end !== OPEN) return this.#late('updateName');
+    if (this.#end !== undefined) return this.#late('updateName');
     this.#name = String(name);
     return this;
   }
 
   end(endTime?: TimeInput): void {
-    if (this.#end !== OPEN) {
+    if (this.#end !== undefined) {
       this.#late('end');
       return;
     }
@@ -259,7 +278,7 @@ export class RecordingSpan implements ApiSpan, ReadableSpan {
   }
 
   isRecording(): boolean {
-    return this.#end === OPEN;
+    return this.#end === undefined;
   }
 
   recordException(exception: Exception, time?: TimeInput): void {
@@ -285,14 +304,14 @@ export class RecordingSpan implements ApiSpan, ReadableSpan {
       traceId: this.traceId,
       spanId: this.spanId,
       parentSpanId: this.parentSpanId,
-      traceState: this.#traceState?.serialize() ?? '',
-      flags: this.#traceFlags,
+      traceState: rare?.traceState?.serialize() ?? '',
+      flags: this.#bits & 0x3ff,
       name: this.#name,
-      kind: (this.#kind + 1) as ModelSpan['kind'],
+      kind: (((this.#bits >>> KIND_SHIFT) & 7) + 1) as ModelSpan['kind'],
       startTimeUnixNano: toEpochNanos(this.#start),
-      endTimeUnixNano: toEpochNanos(this.#end !== OPEN ? this.#end : now()),
+      endTimeUnixNano: toEpochNanos(this.#end ?? now()),
       attributes: this.#attributes === undefined ? {} : toModelAttributes(this.#attributes),
-      droppedAttributesCount: this.#droppedAttributes,
+      droppedAttributesCount: rare?.droppedAttributes ?? 0,
       events: rare?.events === undefined ? [] : rare.events.map(toModelEvent),
       droppedEventsCount: rare?.droppedEvents ?? 0,
       links: rare?.links === undefined ? [] : rare.links.map((l) => toModelLink(l, owner.limits)),
@@ -312,6 +331,8 @@ export class RecordingSpan implements ApiSpan, ReadableSpan {
       droppedLinks: 0,
       statusMessage: '',
       context: undefined,
+      traceState: undefined,
+      droppedAttributes: 0,
     };
     return this.#rare;
   }
@@ -333,7 +354,11 @@ export class RecordingSpan implements ApiSpan, ReadableSpan {
 }
 
 function isTimeInput(v: unknown): v is TimeInput {
-  return typeof v === 'number' || v instanceof Date || (Array.isArray(v) && v.length === 2 && typeof v[0] === 'number');
+  return (
+    typeof v === 'number' ||
+    v instanceof Date ||
+    (Array.isArray(v) && v.length === 2 && typeof v[0] === 'number')
+  );
 }
 
 function toModelEvent(e: RecordedEvent): SpanEvent {
@@ -349,8 +374,13 @@ function toModelLink(l: Link, limits: SpanLimits): SpanLink {
   const attributes: Attributes = {};
   let dropped = 0;
   if (l.attributes !== undefined)
-    dropped = mergeAttributes(attributes, l.attributes, limits.attributePerLinkCountLimit, limits.attributeValueLengthLimit, 0)
-      .dropped;
+    dropped = mergeAttributes(
+      attributes,
+      l.attributes,
+      limits.attributePerLinkCountLimit,
+      limits.attributeValueLengthLimit,
+      0,
+    ).dropped;
   return {
     traceId: l.context.traceId,
     spanId: l.context.spanId,

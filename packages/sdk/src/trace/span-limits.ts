@@ -24,7 +24,10 @@ function envInt(env: NodeJS.ProcessEnv, name: string): number | undefined {
   return n;
 }
 
-export function spanLimitsFromEnv(env: NodeJS.ProcessEnv = process.env, given: Partial<SpanLimits> = {}): SpanLimits {
+export function spanLimitsFromEnv(
+  env: NodeJS.ProcessEnv = process.env,
+  given: Partial<SpanLimits> = {},
+): SpanLimits {
   const count = envInt(env, 'OTEL_ATTRIBUTE_COUNT_LIMIT') ?? 128;
   const length = envInt(env, 'OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT') ?? Number.POSITIVE_INFINITY;
   return {
@@ -35,6 +38,7 @@ export function spanLimitsFromEnv(env: NodeJS.ProcessEnv = process.env, given: P
     linkCountLimit: given.linkCountLimit ?? envInt(env, 'OTEL_SPAN_LINK_COUNT_LIMIT') ?? 128,
     attributePerEventCountLimit:
       given.attributePerEventCountLimit ?? envInt(env, 'OTEL_EVENT_ATTRIBUTE_COUNT_LIMIT') ?? count,
-    attributePerLinkCountLimit: given.attributePerLinkCountLimit ?? envInt(env, 'OTEL_LINK_ATTRIBUTE_COUNT_LIMIT') ?? count,
+    attributePerLinkCountLimit:
+      given.attributePerLinkCountLimit ?? envInt(env, 'OTEL_LINK_ATTRIBUTE_COUNT_LIMIT') ?? count,
   };
 }

@@ -2,8 +2,9 @@
  * OTel attribute values → the model's typed values. JavaScript has one number type; like the
  * official OTLP transformer, integral numbers travel as OTLP ints and the rest as doubles.
  */
-import type { Attributes } from '@opentelemetry/api';
+
 import type { Attributes as ModelAttributes, AttributeValue as ModelValue } from '@genba/model';
+import type { Attributes } from '@opentelemetry/api';
 
 export function toModelAttributes(attrs: Attributes): ModelAttributes {
   const out: ModelAttributes = {};
@@ -11,7 +12,8 @@ export function toModelAttributes(attrs: Attributes): ModelAttributes {
     const v = attrs[key];
     if (v === undefined) continue;
     const m = toModelValue(v);
-    if (key === '__proto__') Object.defineProperty(out, key, { value: m, enumerable: true, writable: true, configurable: true });
+    if (key === '__proto__')
+      Object.defineProperty(out, key, { value: m, enumerable: true, writable: true, configurable: true });
     else out[key] = m;
   }
   return out;

@@ -3,17 +3,27 @@
  * NonRecordingSpan. This is the hottest function in the SDK, so our own parent spans are read
  * directly instead of through a SpanContext object.
  */
-import type { Context, Span as ApiSpan, SpanContext, SpanOptions, Tracer as ApiTracer, TraceState } from '@opentelemetry/api';
-import { SpanKind, context as contextApi, isSpanContextValid, trace } from '@opentelemetry/api';
+
 import type { Scope } from '@genba/model';
+import type {
+  Span as ApiSpan,
+  Tracer as ApiTracer,
+  Context,
+  SpanContext,
+  SpanOptions,
+  TraceState,
+} from '@opentelemetry/api';
+import { context as contextApi, isSpanContextValid, SpanKind, trace } from '@opentelemetry/api';
+import { ROOT } from '../context/linked-context.ts';
 import { reportOnce } from '../diag.ts';
+import { ignoresTraceId } from '../sampling/ignores-trace-id.ts';
 import { isTracingSuppressed } from '../suppress.ts';
 import { SamplingDecision } from '../types.ts';
-import type { TracerProvider } from './tracer-provider.ts';
 import { fromTimeInput, now } from './clock.ts';
 import { NonRecordingSpan } from './non-recording-span.ts';
 import type { SpanOwner } from './recording-span.ts';
 import { RecordingSpan } from './recording-span.ts';
+import type { TracerProvider } from './tracer-provider.ts';
 
 const NO_LINKS: never[] = [];
 const NO_ATTRIBUTES = Object.freeze({});
@@ -24,12 +34,22 @@ export class Tracer implements ApiTracer {
 
   constructor(provider: TracerProvider, scope: Scope) {
     this.#provider = provider;
-    this.#owner = { processor: provider.processor, limits: provider.limits, resource: provider.resource, scope };
+    this.#owner = {
+      processor: provider.processor,
+      limits: provider.limits,
+      resource: provider.resource,
+      scope,
+      ids: provider.idGenerator,
+    };
   }
 
-  startSpan(name: string, options?: SpanOptions, ctx: Context = contextApi.active()): ApiSpan {
+  startSpan(name: string, options?: SpanOptions, ctx?: Context): ApiSpan {
     const provider = this.#provider;
-    if (provider.isShutdown || isTracingSuppressed(ctx)) return new NonRecordingSpan('', 0, undefined, undefined);
+    if (ctx === undefined) ctx = provider.activeContext();
+    // The root context holds neither a parent nor suppression: skip both lookups for it.
+    const atRoot = ctx === ROOT;
+    if (provider.isShutdown || (!atRoot && isTracingSuppressed(ctx)))
+      return new NonRecordingSpan('', 0, undefined, undefined);
     if (typeof name !== 'string') {
       reportOnce('span-name', 'startSpan: the name must be a string');
       name = String(name);
@@ -38,7 +58,7 @@ export class Tracer implements ApiTracer {
     let parentSpanId = '';
     let traceState: TraceState | undefined;
     let parentRemote = false;
-    const parent = options?.root === true ? undefined : trace.getSpan(ctx);
+    const parent = atRoot || options?.root === true ? undefined : trace.getSpan(ctx);
     if (parent instanceof RecordingSpan) {
       traceId = parent.traceId;
       parentSpanId = parent.spanId;
@@ -57,12 +77,14 @@ export class Tracer implements ApiTracer {
       }
     }
     const ids = provider.idGenerator;
-    if (traceId === '') traceId = ids.generateTraceId();
+    const sampler = provider.sampler;
+    // A new trace's id is made now only if the sampler reads it; otherwise on first use.
+    if (traceId === '' && !ignoresTraceId(sampler)) traceId = ids.generateTraceId();
     const kind = options?.kind ?? SpanKind.INTERNAL;
     const attributes = options?.attributes ?? NO_ATTRIBUTES;
     const links = options?.links ?? NO_LINKS;
     // The parent context given to the sampler must not be the suppressed one: it is `ctx`.
-    const result = provider.sampler.shouldSample(ctx, traceId, name, kind, attributes, links);
+    const result = sampler.shouldSample(ctx, traceId, name, kind, attributes, links);
     if (result.traceState !== undefined) traceState = result.traceState;
     if (result.decision === SamplingDecision.NOT_RECORD)
       return new NonRecordingSpan(traceId, 0, traceState, ids);
@@ -79,7 +101,6 @@ export class Tracer implements ApiTracer {
     const span = new RecordingSpan(
       this.#owner,
       traceId,
-      ids.generateSpanId(),
       parentSpanId,
       flags,
       traceState,
@@ -100,7 +121,11 @@ export class Tracer implements ApiTracer {
   }
 
   startActiveSpan<F extends (span: ApiSpan) => unknown>(name: string, fn: F): ReturnType<F>;
-  startActiveSpan<F extends (span: ApiSpan) => unknown>(name: string, options: SpanOptions, fn: F): ReturnType<F>;
+  startActiveSpan<F extends (span: ApiSpan) => unknown>(
+    name: string,
+    options: SpanOptions,
+    fn: F,
+  ): ReturnType<F>;
   startActiveSpan<F extends (span: ApiSpan) => unknown>(
     name: string,
     options: SpanOptions,
@@ -129,7 +154,7 @@ export class Tracer implements ApiTracer {
       reportOnce('startActiveSpan-fn', 'startActiveSpan: the last argument must be a function');
       return undefined;
     }
-    const ctx = parent ?? contextApi.active();
+    const ctx = parent ?? this.#provider.activeContext();
     const span = this.startSpan(name, options, ctx);
     return contextApi.with(trace.setSpan(ctx, span), fn as (s: ApiSpan) => ReturnType<F>, undefined, span);
   }

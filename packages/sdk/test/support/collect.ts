@@ -12,7 +12,8 @@ export class CollectingProcessor implements SpanProcessor {
   }
   byName(name: string): SpanData {
     const s = this.spans.find((x) => x.name === name);
-    if (s === undefined) throw new Error(`no span named ${name}; have ${this.spans.map((x) => x.name).join(', ')}`);
+    if (s === undefined)
+      throw new Error(`no span named ${name}; have ${this.spans.map((x) => x.name).join(', ')}`);
     return s;
   }
   async forceFlush(): Promise<void> {}

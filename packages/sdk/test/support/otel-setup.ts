@@ -1,16 +1,12 @@
 /**
  * Registers a tracer provider and an async context manager for tests and hands back the spans
  * they finished, as plain `RecordedSpan`s. Tests see only this shape, so the provider behind
- * it (OTel's SDK today) can be swapped for Genba's own without touching them.
+ * it (Genba's own SDK) could be swapped without touching them.
  */
-import { context, DiagLogLevel, diag, trace } from '@opentelemetry/api';
-import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
-import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
-import {
-  BasicTracerProvider,
-  InMemorySpanExporter,
-  SimpleSpanProcessor,
-} from '@opentelemetry/sdk-trace-base';
+import { context, DiagLogLevel, diag, propagation, trace } from '@opentelemetry/api';
+import type { SpanData } from '../../src/index.ts';
+import { TracerProvider } from '../../src/index.ts';
+import { CollectingProcessor } from './collect.ts';
 
 export type RecordedValue = string | number | boolean | Array<string | number | boolean | null | undefined>;
 
@@ -37,43 +33,52 @@ export interface Tracing {
 }
 
 export function setupTracing(): Tracing {
-  const exporter = new InMemorySpanExporter();
-  const provider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
+  // Collects synchronously at span end, so a test sees a span as soon as it ended.
+  const collect = new CollectingProcessor();
+  const provider = new TracerProvider({ spanProcessors: [collect] });
   // The API refuses a second registration; clear whatever an earlier setup left behind.
   trace.disable();
   context.disable();
-  context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
-  trace.setGlobalTracerProvider(provider);
+  propagation.disable();
+  provider.register();
   return {
-    finished: () => exporter.getFinishedSpans().map(toRecorded),
-    reset: () => exporter.reset(),
+    finished: () => collect.spans.map(toRecorded),
+    reset: () => {
+      collect.spans.length = 0;
+    },
     async shutdown() {
       await provider.shutdown();
       trace.disable();
       context.disable();
+      propagation.disable();
     },
   };
 }
 
-function toRecorded(span: ReadableSpan): RecordedSpan {
-  const ctx = span.spanContext();
+function toRecorded(span: SpanData): RecordedSpan {
   return {
     name: span.name,
-    traceId: ctx.traceId,
-    spanId: ctx.spanId,
-    parentSpanId: span.parentSpanContext?.spanId ?? '',
-    kind: span.kind + 1,
+    traceId: span.traceId,
+    spanId: span.spanId,
+    parentSpanId: span.parentSpanId,
+    kind: span.kind,
     attributes: plain(span.attributes),
-    events: span.events.map((e) => ({ name: e.name, attributes: plain(e.attributes ?? {}) })),
-    status: { code: span.status.code as 0 | 1 | 2, message: span.status.message ?? '' },
+    events: span.events.map((e) => ({ name: e.name, attributes: plain(e.attributes) })),
+    status: { code: span.status.code, message: span.status.message },
   };
 }
 
+// The model keeps OTLP ints as bigint; the tests compare with plain numbers.
 function plain(attrs: Record<string, unknown>): Record<string, RecordedValue> {
   const out: Record<string, RecordedValue> = {};
-  for (const [k, v] of Object.entries(attrs)) if (v !== undefined) out[k] = v as RecordedValue;
+  for (const [k, v] of Object.entries(attrs)) {
+    if (v === undefined) continue;
+    out[k] = (Array.isArray(v) ? v.map(num) : num(v)) as RecordedValue;
+  }
   return out;
 }
+
+const num = (v: unknown) => (typeof v === 'bigint' ? Number(v) : v);
 
 /**
  * Collects the SDK's diagnostic warnings (where `reportOnce` writes misuse) from now on.
