@@ -1,3 +1,16 @@
+export type { B3InjectEncoding, B3PropagatorConfig } from './b3.ts';
+export {
+  B3_DEBUG_FLAG_KEY,
+  B3_FLAGS_HEADER,
+  B3_HEADER,
+  B3_PARENT_SPAN_ID_HEADER,
+  B3_SAMPLED_HEADER,
+  B3_SPAN_ID_HEADER,
+  B3_TRACE_ID_HEADER,
+  B3Propagator,
+  parseB3Multi,
+  parseB3Single,
+} from './b3.ts';
 export { percentDecode, percentEncode } from './percent-encoding.ts';
 export {
   isValidTraceStateKey,
