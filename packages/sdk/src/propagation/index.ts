@@ -11,6 +11,10 @@ export {
   parseB3Multi,
   parseB3Single,
 } from './b3.ts';
+export type { CompositePropagatorConfig } from './composite.ts';
+export { CompositePropagator } from './composite.ts';
+export { DEFAULT_PROPAGATORS, propagatorFromEnv, propagatorNames } from './from-env.ts';
+export { NoopPropagator } from './noop.ts';
 export { percentDecode, percentEncode } from './percent-encoding.ts';
 export {
   isValidTraceStateKey,
