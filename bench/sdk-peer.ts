@@ -121,20 +121,23 @@ async function nsPerOp(op: () => void, burst: number, rounds: number): Promise<n
   return best;
 }
 
+const scenario = process.argv[3];
 const side = which === 'genba' ? await genbaSide() : await otelSide();
 const { tracer, offTracer } = side;
 
-const sampled = await nsPerOp(
-  () => {
-    const span = tracer.startSpan('op');
-    span.setAttribute('http.request.method', 'GET');
-    span.setAttribute('http.response.status_code', 200);
-    span.setAttribute('user.id', 'u-42');
-    span.end();
-  },
-  500,
-  400,
-);
+async function sampled(): Promise<number> {
+  return nsPerOp(
+    () => {
+      const span = tracer.startSpan('op');
+      span.setAttribute('http.request.method', 'GET');
+      span.setAttribute('http.response.status_code', 200);
+      span.setAttribute('user.id', 'u-42');
+      span.end();
+    },
+    500,
+    400,
+  );
+}
 
 const DEPTH = 10;
 function nest(d: number): void {
@@ -143,43 +146,59 @@ function nest(d: number): void {
     span.end();
   });
 }
-const nested = (await nsPerOp(() => nest(DEPTH), 50, 400)) / DEPTH;
 
-const unsampled = await nsPerOp(
-  () => {
-    const span = offTracer.startSpan('op');
+async function unsampled(): Promise<number> {
+  return nsPerOp(
+    () => {
+      const span = offTracer.startSpan('op');
+      span.setAttribute('http.request.method', 'GET');
+      span.setAttribute('http.response.status_code', 200);
+      span.setAttribute('user.id', 'u-42');
+      span.end();
+    },
+    2000,
+    200,
+  );
+}
+
+/** Root spans with 3 attributes, started and held, not ended. */
+function heapPerSpan(): number {
+  const LIVE = 100_000;
+  const held: Span[] = new Array(LIVE);
+  gc?.();
+  gc?.();
+  const before = process.memoryUsage().heapUsed;
+  for (let i = 0; i < LIVE; i++) {
+    const span = tracer.startSpan('live', { root: true });
     span.setAttribute('http.request.method', 'GET');
     span.setAttribute('http.response.status_code', 200);
-    span.setAttribute('user.id', 'u-42');
-    span.end();
-  },
-  2000,
-  200,
-);
-
-// Heap per live span: root spans with 3 attributes, started and held, not ended.
-const LIVE = 100_000;
-const held: Span[] = [];
-gc();
-gc();
-const before = process.memoryUsage().heapUsed;
-for (let i = 0; i < LIVE; i++) {
-  const span = tracer.startSpan('live', { root: true });
-  span.setAttribute('http.request.method', 'GET');
-  span.setAttribute('http.response.status_code', 200);
-  span.setAttribute('user.id', `u-${i}`);
-  held.push(span);
+    span.setAttribute('user.id', `u-${i}`);
+    held[i] = span;
+  }
+  gc?.();
+  gc?.();
+  const perSpan = (process.memoryUsage().heapUsed - before) / LIVE;
+  if (held.length !== LIVE) throw new Error('unreachable: keeps the spans alive until measured');
+  return perSpan;
 }
-gc();
-gc();
-const heapPerSpan = (process.memoryUsage().heapUsed - before - LIVE * 8) / LIVE; // minus the array's slots
-held.length = 0;
 
-const BATCH = 512;
-const encodeOnce = side.encode(BATCH);
-const encodeNs = await nsPerOp(() => void encodeOnce(), 5, 200);
-const encodeSpansPerSec = (BATCH * 1e9) / encodeNs;
+async function encode(): Promise<number> {
+  const BATCH = 512;
+  const encodeOnce = side.encode(BATCH);
+  const ns = await nsPerOp(() => void encodeOnce(), 5, 200);
+  return (BATCH * 1e9) / ns;
+}
 
-console.log(JSON.stringify({ sampled, nested, unsampled, heapPerSpan, encodeSpansPerSec }));
+const scenarios: Record<string, () => number | Promise<number>> = {
+  sampled,
+  nested: async () => (await nsPerOp(() => nest(DEPTH), 50, 400)) / DEPTH,
+  unsampled,
+  heapPerSpan,
+  encodeSpansPerSec: encode,
+};
+const fn = scenarios[scenario ?? ''];
+if (fn === undefined)
+  throw new Error(`unknown scenario ${scenario}; one of ${Object.keys(scenarios).join(', ')}`);
+console.log(JSON.stringify({ [scenario as string]: await fn() }));
 context.disable();
 process.exit(0);

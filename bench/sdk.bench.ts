@@ -13,14 +13,24 @@ interface Figures {
   encodeSpansPerSec: number;
 }
 
+const SCENARIOS = ['sampled', 'nested', 'unsampled', 'heapPerSpan', 'encodeSpansPerSec'] as const;
+
+/** One process per SDK and scenario: no scenario warms, or pollutes the call sites of, another. */
 function run(which: 'genba' | 'otel'): Figures {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', '--expose-gc', 'bench/sdk-peer.ts', which], {
-    cwd: new URL('..', import.meta.url).pathname,
-    encoding: 'utf8',
-  });
-  if (r.status !== 0) throw new Error(`${which} peer failed:\n${r.stderr}`);
-  const line = r.stdout.trim().split('\n').pop() ?? '';
-  return JSON.parse(line) as Figures;
+  const out: Partial<Figures> = {};
+  for (const scenario of SCENARIOS) {
+    const r = spawnSync(
+      process.execPath,
+      ['--import', 'tsx', '--expose-gc', 'bench/sdk-peer.ts', which, scenario],
+      {
+        cwd: new URL('..', import.meta.url).pathname,
+        encoding: 'utf8',
+      },
+    );
+    if (r.status !== 0) throw new Error(`${which} ${scenario} failed:\n${r.stderr}`);
+    Object.assign(out, JSON.parse(r.stdout.trim().split('\n').pop() ?? '{}'));
+  }
+  return out as Figures;
 }
 
 const genba = run('genba');
@@ -40,7 +50,9 @@ const rows: [string, keyof Figures, string, number, 'lower' | 'higher'][] = [
   ],
 ];
 const fmt = (n: number) => (n >= 10_000 ? Math.round(n).toLocaleString('en-US') : n.toFixed(1));
-console.log('SDK cost: @genba/sdk vs @opentelemetry/sdk-trace-base 2.12, each in its own process\n');
+console.log(
+  'SDK cost: @genba/sdk vs @opentelemetry/sdk-trace-base 2.12, each scenario of each SDK in its own process\n',
+);
 console.log(['what', 'genba', 'otel', 'ratio', 'target', 'met'].join(' | '));
 for (const [label, key, unit, target, better] of rows) {
   const g = genba[key];

@@ -51,7 +51,7 @@ export class TracerProvider implements ApiTracerProvider {
   sampler: Sampler;
   #shutdown = false;
   #contextManager: ContextManager | undefined;
-  readonly #tracers = new Map<string, Tracer>();
+  readonly #tracers = new Map<string, Map<string, Tracer>>();
 
   constructor(options: TracerProviderOptions = {}) {
     this.resource = detectResource(options.resource);
@@ -74,18 +74,25 @@ export class TracerProvider implements ApiTracerProvider {
   }
 
   getTracer(name: string, version = '', options: TracerOptions = {}): Tracer {
-    const key = `${name}@${version}@${options.schemaUrl ?? ''}`;
-    let tracer = this.#tracers.get(key);
+    // Called per operation by much instrumentation: two Map lookups, no string building.
+    const schemaUrl = options.schemaUrl ?? '';
+    let byVersion = this.#tracers.get(name);
+    if (byVersion === undefined) {
+      byVersion = new Map();
+      this.#tracers.set(name, byVersion);
+    }
+    const key = schemaUrl === '' ? version : `${version}\n${schemaUrl}`;
+    let tracer = byVersion.get(key);
     if (tracer === undefined) {
       const scope: Scope = {
         name: String(name ?? ''),
         version: String(version ?? ''),
         attributes: {},
         droppedAttributesCount: 0,
-        schemaUrl: options.schemaUrl ?? '',
+        schemaUrl,
       };
       tracer = new Tracer(this, scope);
-      this.#tracers.set(key, tracer);
+      byVersion.set(key, tracer);
     }
     return tracer;
   }
