@@ -1,7 +1,8 @@
-/** The `genba` command line: serve, tracegen. */
+/** The `genba` command line: serve, tracegen, demo. */
 
 import { parseDuration } from '@genba/model';
 import { Command, InvalidArgumentError } from 'commander';
+import { runDemo } from './demo-command.ts';
 import { startServer } from './start-server.ts';
 import { runTracegen } from './tracegen/index.ts';
 
@@ -15,6 +16,12 @@ function port(v: string): number {
 function positive(v: string): number {
   const n = Number(v);
   if (!(n > 0)) throw new InvalidArgumentError('expected a positive number');
+  return n;
+}
+
+function integer(v: string): number {
+  const n = Number(v);
+  if (!Number.isSafeInteger(n)) throw new InvalidArgumentError('expected an integer');
   return n;
 }
 
@@ -96,6 +103,22 @@ export async function main(argv: string[]): Promise<void> {
         `tracegen: sent ${r.traces} traces, ${r.spans} spans to ${o.endpoint} (${r.failed} failed)`,
       );
       if (r.failed > 0) process.exitCode = 1;
+    });
+
+  program
+    .command('demo')
+    .description('run a five-service order system, traced with @genba/sdk, against a running genba serve')
+    .option('--endpoint <url>', 'OTLP/HTTP base URL the services export to', 'http://127.0.0.1:4318')
+    .option('--rate <n>', 'orders per second', positive, 5)
+    .option('--duration <d>', 'how long to send, e.g. 60s; 0 runs until Ctrl-C', millis, 60_000)
+    .option('--seed <n>', 'seed of the orders and their faults; a seed replays a run', integer, 1)
+    .action(async (o) => {
+      await runDemo({ endpoint: o.endpoint, rate: o.rate, duration: o.duration, seed: o.seed }).catch(
+        (err: Error) => {
+          console.error(`genba demo: ${err.message}`);
+          process.exit(1);
+        },
+      );
     });
 
   await program.parseAsync(argv);
