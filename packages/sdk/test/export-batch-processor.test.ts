@@ -5,7 +5,7 @@ import type { Span } from '@genba/model';
 import { emptyResource, emptyScope, emptySpan } from '@genba/model';
 import type { DiagLogger } from '@opentelemetry/api';
 import { context, DiagLogLevel, diag } from '@opentelemetry/api';
-import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import { AsyncLocalStorageContextManager } from '../src/context/async-local-storage-context-manager.ts';
 import { BatchSpanProcessor } from '../src/export/batch-span-processor.ts';
 import { ExportStatsCounter } from '../src/export/export-stats.ts';
 import { InMemorySpanExporter } from '../src/export/in-memory-exporter.ts';

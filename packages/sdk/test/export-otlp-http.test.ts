@@ -234,6 +234,7 @@ describe('OtlpHttpExporter', () => {
     assert.equal(r.retries, 2);
     assert.equal(srv.received.length, 3);
     assert.match(r.error!.message, /HTTP 502 .*gave up: after 3 attempts/);
+    assert.equal((r.error as OtlpExportError).httpStatus, 502);
   });
 
   test('connection refused: retried with backoff, then FAILED; through a processor the spans count as dropped', async () => {

@@ -10,7 +10,6 @@ import {
   parseRetryAfter,
   runWithRetry,
 } from '../src/export/retry.ts';
-import { decodeRpcStatus } from '../src/export/rpc-status.ts';
 import { ExportResultCode } from '../src/types.ts';
 
 const retryable = (msg = 'busy', retryAfterMillis?: number): AttemptOutcome =>
@@ -175,36 +174,5 @@ describe('Retry-After', () => {
     assert.equal(parseRetryAfter(''), undefined);
     assert.equal(parseRetryAfter('-1'), undefined);
     assert.equal(parseRetryAfter('soon'), undefined);
-  });
-});
-
-/** google.rpc.Status bytes with a RetryInfo detail, built by hand from the proto field numbers. */
-function statusWithRetryInfo(code: number, message: string, seconds: number, nanos: number): Uint8Array {
-  const varint = (n: number) => {
-    const out: number[] = [];
-    while (n >= 0x80) {
-      out.push((n % 128) | 0x80);
-      n = Math.floor(n / 128);
-    }
-    out.push(n);
-    return out;
-  };
-  const len = (field: number, bytes: number[]) => [(field << 3) | 2, ...varint(bytes.length), ...bytes];
-  const duration = [8, ...varint(seconds), 16, ...varint(nanos)];
-  const retryInfo = len(1, duration);
-  const any = [...len(1, [...Buffer.from('type.googleapis.com/google.rpc.RetryInfo')]), ...len(2, retryInfo)];
-  return new Uint8Array([8, ...varint(code), ...len(2, [...Buffer.from(message)]), ...len(3, any)]);
-}
-
-describe('google.rpc.Status', () => {
-  test('code, message and the RetryInfo delay', () => {
-    const s = decodeRpcStatus(statusWithRetryInfo(8, 'slow down', 2, 500_000_000));
-    assert.deepEqual(s, { code: 8, message: 'slow down', retryDelayMillis: 2500 });
-  });
-
-  test('no RetryInfo, and malformed input gives undefined rather than a throw', () => {
-    assert.deepEqual(decodeRpcStatus(new Uint8Array([8, 3, 18, 2, 0x68, 0x69])), { code: 3, message: 'hi' });
-    assert.equal(decodeRpcStatus(new Uint8Array([18, 50, 1])), undefined);
-    assert.equal(decodeRpcStatus(new Uint8Array([0xff])), undefined);
   });
 });

@@ -6,6 +6,7 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import type { ExportResult } from '../types.ts';
 import { ExportResultCode } from '../types.ts';
+import { OtlpExportError } from './export-error.ts';
 
 /** How one attempt ended. A failure says whether trying again could help. */
 export type AttemptOutcome =
@@ -77,8 +78,17 @@ export async function runWithRetry(
   }
 }
 
+/** The last error, saying why no more attempts were made; an OtlpExportError keeps its status. */
 function giveUp(error: Error, why: string): Error {
-  return new Error(`${error.message} (gave up: ${why})`, { cause: error });
+  const message = `${error.message} (gave up: ${why})`;
+  if (error instanceof OtlpExportError) {
+    return new OtlpExportError(message, {
+      httpStatus: error.httpStatus,
+      grpcCode: error.grpcCode,
+      cause: error,
+    });
+  }
+  return new Error(message, { cause: error });
 }
 
 export function asError(err: unknown): Error {
