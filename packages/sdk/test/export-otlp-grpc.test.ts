@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
 import { createServer as createHttp2Server } from 'node:http2';
 import type { AddressInfo } from 'node:net';
 import { after, afterEach, before, describe, test } from 'node:test';
+import { promisify } from 'node:util';
 import { gunzipSync } from 'node:zlib';
 import type { Span } from '@genba/model';
 import { emptyResource, emptyScope, emptySpan } from '@genba/model';
@@ -236,6 +238,41 @@ describe('OtlpGrpcExporter', () => {
     await exp.export([spanData(1)]);
     assert.deepEqual([a.calls.length, b.calls.length], [1, 1]);
   });
+});
+
+test('without @grpc/grpc-js installed, export fails naming the package and the install command', async () => {
+  // A child process whose resolver pretends the optional peer dependency is absent.
+  const hook = `export async function resolve(specifier, ctx, next) {
+    if (specifier === '@grpc/grpc-js') {
+      throw Object.assign(new Error("Cannot find package '@grpc/grpc-js'"), { code: 'ERR_MODULE_NOT_FOUND' });
+    }
+    return next(specifier, ctx);
+  }`;
+  const register = `import { register } from 'node:module';
+    register(${JSON.stringify(`data:text/javascript,${encodeURIComponent(hook)}`)});`;
+  const exporterUrl = new URL('../src/export/otlp-grpc-exporter.ts', import.meta.url).href;
+  const script = `
+    import { emptyResource, emptyScope, emptySpan } from '@genba/model';
+    import { OtlpGrpcExporter } from ${JSON.stringify(exporterUrl)};
+    const r = await new OtlpGrpcExporter({ url: 'http://127.0.0.1:1' }).export([emptySpan(emptyResource(), emptyScope())]);
+    console.log(JSON.stringify({ code: r.code, message: r.error?.message }));`;
+  const { stdout } = await promisify(execFile)(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      '--import',
+      `data:text/javascript,${encodeURIComponent(register)}`,
+      '--input-type=module',
+      '-e',
+      script,
+    ],
+    { cwd: new URL('.', import.meta.url) },
+  );
+  const r = JSON.parse(stdout);
+  assert.equal(r.code, ExportResultCode.FAILED);
+  assert.match(r.message, /@grpc\/grpc-js/);
+  assert.match(r.message, /npm install @grpc\/grpc-js/);
 });
 
 describe('google.rpc.Status decoding', () => {
