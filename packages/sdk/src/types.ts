@@ -2,8 +2,9 @@
  * The SDK's small interfaces, shaped like opentelemetry-js's so that code written against
  * one reads naturally against the other. Exporters and processors return promises.
  */
-import type { Attributes, Context, Link, SpanKind, TraceState } from '@opentelemetry/api';
+
 import type { Span as ModelSpan } from '@genba/model';
+import type { Attributes, Context, Link, SpanKind, TraceState } from '@opentelemetry/api';
 
 /** A finished span as exporters see it: Genba's OTLP-shaped model span. */
 export type SpanData = ModelSpan;
