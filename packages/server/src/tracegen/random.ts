@@ -1,27 +1,7 @@
 /** Seeded randomness for the generator: every choice comes from one `rng`, so a seed replays a trace. */
+import type { Rng } from '@genba/model';
 
-export type Rng = () => number;
-
-/** mulberry32: a tiny, fast 32-bit PRNG; good enough for synthetic data, not for secrets. */
-export function mulberry32(seed: number): Rng {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-export const chance = (rng: Rng, p: number): boolean => rng() < p;
-
-export const intBetween = (rng: Rng, lo: number, hi: number): number =>
-  lo + Math.floor(rng() * (hi - lo + 1));
-
-export function pick<T>(rng: Rng, items: readonly T[]): T {
-  return items[Math.floor(rng() * items.length)];
-}
+export { chance, intBetween, mulberry32, pick, type Rng } from '@genba/model';
 
 function hex32(rng: Rng): string {
   return Math.floor(rng() * 4294967296)
