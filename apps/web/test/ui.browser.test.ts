@@ -43,7 +43,7 @@ function chromiumPath(): string {
     }
   }
   throw new Error(
-    'Chromium is missing: run `node scripts/ensure-chromium.mjs` (or `apt-get install chromium`), ' +
+    'Chromium is missing: run `node scripts/ensure-debian-tool.mjs chromium` (or `apt-get install chromium`), ' +
       'or set CHROMIUM_PATH',
   );
 }
