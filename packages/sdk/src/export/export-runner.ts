@@ -8,9 +8,8 @@ import { context } from '@opentelemetry/api';
 import { reportOnce } from '../diag.ts';
 import { suppressTracing } from '../suppress.ts';
 import type { ExportResult, ReadableSpan, SpanData, SpanExporter } from '../types.ts';
-import { ExportResultCode } from '../types.ts';
 import type { ExportStatsCounter } from './export-stats.ts';
-import { asError } from './retry.ts';
+import { asError, failed } from './retry.ts';
 
 export class ExportRunner {
   #exporter: SpanExporter;
@@ -96,8 +95,4 @@ export class ExportRunner {
       if (this.#pending === pending) this.#pending = undefined;
     }
   }
-}
-
-function failed(error: Error): ExportResult {
-  return { code: ExportResultCode.FAILED, error, retries: 0 };
 }

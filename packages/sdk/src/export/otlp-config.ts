@@ -5,6 +5,7 @@
  */
 import { reportOnce } from '../diag.ts';
 import { envInt, envString } from './env.ts';
+import { DEFAULT_MAX_ATTEMPTS } from './retry.ts';
 
 export type Compression = 'gzip' | 'none';
 
@@ -131,4 +132,26 @@ export function resolveTimeout(explicit: number | undefined): number {
   }
   const generic = envInt('OTEL_EXPORTER_OTLP_TIMEOUT', DEFAULT_TIMEOUT_MILLIS, 1);
   return envInt('OTEL_EXPORTER_OTLP_TRACES_TIMEOUT', generic, 1);
+}
+
+/** What both OTLP exporters take from their options and the environment to send a request. */
+export interface SendSettings {
+  headers: Record<string, string>;
+  gzip: boolean;
+  timeoutMillis: number;
+  maxAttempts: number;
+}
+
+export function resolveSendSettings(options: {
+  headers?: Record<string, string>;
+  compression?: Compression;
+  timeoutMillis?: number;
+  maxAttempts?: number;
+}): SendSettings {
+  return {
+    headers: resolveHeaders(options.headers),
+    gzip: resolveCompression(options.compression) === 'gzip',
+    timeoutMillis: resolveTimeout(options.timeoutMillis),
+    maxAttempts: Math.max(1, Math.trunc(options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS)),
+  };
 }

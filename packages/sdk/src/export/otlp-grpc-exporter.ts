@@ -5,22 +5,14 @@
  */
 import { decodeTraceResponse, encodeTraceRequest, TRACE_SERVICE_EXPORT_PATH } from '@genba/otlp';
 import type * as Grpc from '@grpc/grpc-js';
-import { context } from '@opentelemetry/api';
 import { reportOnce } from '../diag.ts';
-import { suppressTracing } from '../suppress.ts';
 import type { ExportResult, SpanData, SpanExporter } from '../types.ts';
 import { ExportResultCode } from '../types.ts';
 import { OtlpExportError } from './export-error.ts';
-import type { Compression } from './otlp-config.ts';
-import {
-  checkEndpoint,
-  grpcUrlFromEnv,
-  resolveCompression,
-  resolveHeaders,
-  resolveTimeout,
-} from './otlp-config.ts';
+import type { Compression, SendSettings } from './otlp-config.ts';
+import { checkEndpoint, grpcUrlFromEnv, resolveSendSettings } from './otlp-config.ts';
 import type { AttemptOutcome } from './retry.ts';
-import { asError, DEFAULT_MAX_ATTEMPTS, isRetryableGrpcStatus, runWithRetry } from './retry.ts';
+import { asError, failed, isRetryableGrpcStatus, runUntracedWithRetry } from './retry.ts';
 import { decodeRpcStatus } from './rpc-status.ts';
 
 export interface OtlpGrpcExporterOptions {
@@ -61,20 +53,14 @@ const readResponse = (b: Buffer) => decodeTraceResponse(b);
 
 export class OtlpGrpcExporter implements SpanExporter {
   #url: URL;
-  #headers: Record<string, string>;
-  #gzip: boolean;
-  #timeoutMillis: number;
-  #maxAttempts: number;
+  #send: SendSettings;
   #client?: Grpc.Client;
   #shutdown = false;
 
   constructor(options: OtlpGrpcExporterOptions = {}) {
     const fromOption = options.url === undefined ? undefined : checkEndpoint(options.url, 'url');
     this.#url = fromOption ?? new URL(grpcUrlFromEnv());
-    this.#headers = resolveHeaders(options.headers);
-    this.#gzip = resolveCompression(options.compression) === 'gzip';
-    this.#timeoutMillis = resolveTimeout(options.timeoutMillis);
-    this.#maxAttempts = Math.max(1, Math.trunc(options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS));
+    this.#send = resolveSendSettings(options);
   }
 
   get url(): string {
@@ -99,11 +85,9 @@ export class OtlpGrpcExporter implements SpanExporter {
       const grpc = await loadGrpc();
       const bytes = encodeTraceRequest(spans);
       const request = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-      return await context.with(suppressTracing(context.active()), () =>
-        runWithRetry((remaining) => this.#attempt(grpc, request, remaining, spans.length), {
-          maxAttempts: this.#maxAttempts,
-          timeoutMillis: this.#timeoutMillis,
-        }),
+      return await runUntracedWithRetry(
+        (remaining) => this.#attempt(grpc, request, remaining, spans.length),
+        this.#send,
       );
     } catch (err) {
       return failed(asError(err));
@@ -127,7 +111,7 @@ export class OtlpGrpcExporter implements SpanExporter {
     this.#client = new grpc.Client(target, credentials, {
       // Retries are ours (with the OTLP rules and our counting), not the channel's.
       'grpc.enable_retries': 0,
-      ...(this.#gzip ? { 'grpc.default_compression_algorithm': GRPC_GZIP } : {}),
+      ...(this.#send.gzip ? { 'grpc.default_compression_algorithm': GRPC_GZIP } : {}),
     });
     return this.#client;
   }
@@ -135,7 +119,7 @@ export class OtlpGrpcExporter implements SpanExporter {
   #attempt(grpc: GrpcModule, request: Buffer, remaining: number, count: number): Promise<AttemptOutcome> {
     const client = this.#clientFor(grpc);
     const metadata = new grpc.Metadata();
-    for (const [k, v] of Object.entries(this.#headers)) metadata.set(k, v);
+    for (const [k, v] of Object.entries(this.#send.headers)) metadata.set(k, v);
     const target = this.#url.host;
     return new Promise((resolve) => {
       client.makeUnaryRequest(
@@ -176,8 +160,4 @@ export class OtlpGrpcExporter implements SpanExporter {
       );
     });
   }
-}
-
-function failed(error: Error): ExportResult {
-  return { code: ExportResultCode.FAILED, error, retries: 0 };
 }

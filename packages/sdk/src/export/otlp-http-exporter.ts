@@ -2,35 +2,27 @@
  * OTLP/HTTP trace exporter on node's own http/https modules. Not global fetch: OTel's undici
  * instrumentation would trace it, whereas the http instrumentation honours the suppression
  * context every request here runs in. One keep-alive agent per protocol, retries per
- * runWithRetry, and a body encoded (and gzipped) once per export, not once per attempt.
+ * runUntracedWithRetry, and a body encoded (and gzipped) once per export, not once per attempt.
  */
 import * as http from 'node:http';
 import * as https from 'node:https';
 import { promisify } from 'node:util';
 import { gzip as gzipCb } from 'node:zlib';
 import { decodeTraceResponse, encodeTraceRequest, encodeTraceRequestJson } from '@genba/otlp';
-import { context } from '@opentelemetry/api';
 import { reportOnce } from '../diag.ts';
-import { suppressTracing } from '../suppress.ts';
 import type { ExportResult, SpanData, SpanExporter } from '../types.ts';
 import { ExportResultCode } from '../types.ts';
 import { OtlpExportError } from './export-error.ts';
-import type { Compression } from './otlp-config.ts';
-import {
-  checkEndpoint,
-  httpUrlFromEnv,
-  resolveCompression,
-  resolveHeaders,
-  resolveTimeout,
-} from './otlp-config.ts';
+import type { Compression, SendSettings } from './otlp-config.ts';
+import { checkEndpoint, httpUrlFromEnv, resolveSendSettings } from './otlp-config.ts';
 import type { AttemptOutcome } from './retry.ts';
 import {
   asError,
-  DEFAULT_MAX_ATTEMPTS,
+  failed,
   isRetryableHttpStatus,
   isRetryableNetworkError,
   parseRetryAfter,
-  runWithRetry,
+  runUntracedWithRetry,
 } from './retry.ts';
 import { decodeRpcStatus } from './rpc-status.ts';
 
@@ -60,11 +52,8 @@ interface Response {
 
 export class OtlpHttpExporter implements SpanExporter {
   #url: URL;
-  #headers: Record<string, string>;
+  #send: SendSettings;
   #json: boolean;
-  #gzip: boolean;
-  #timeoutMillis: number;
-  #maxAttempts: number;
   #httpAgent?: http.Agent;
   #httpsAgent?: https.Agent;
   #shutdown = false;
@@ -72,11 +61,8 @@ export class OtlpHttpExporter implements SpanExporter {
   constructor(options: OtlpHttpExporterOptions = {}) {
     const fromOption = options.url === undefined ? undefined : checkEndpoint(options.url, 'url');
     this.#url = fromOption ?? new URL(httpUrlFromEnv());
-    this.#headers = resolveHeaders(options.headers);
+    this.#send = resolveSendSettings(options);
     this.#json = options.encoding === 'json';
-    this.#gzip = resolveCompression(options.compression) === 'gzip';
-    this.#timeoutMillis = resolveTimeout(options.timeoutMillis);
-    this.#maxAttempts = Math.max(1, Math.trunc(options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS));
   }
 
   get url(): string {
@@ -97,11 +83,9 @@ export class OtlpHttpExporter implements SpanExporter {
     try {
       const body = await this.#encode(spans);
       // Each attempt reads the endpoint afresh, so a retry after setEndpoint() goes to the new one.
-      return await context.with(suppressTracing(context.active()), () =>
-        runWithRetry((remaining) => this.#attempt(this.#url, body, remaining, spans.length), {
-          maxAttempts: this.#maxAttempts,
-          timeoutMillis: this.#timeoutMillis,
-        }),
+      return await runUntracedWithRetry(
+        (remaining) => this.#attempt(this.#url, body, remaining, spans.length),
+        this.#send,
       );
     } catch (err) {
       return failed(asError(err));
@@ -118,7 +102,7 @@ export class OtlpHttpExporter implements SpanExporter {
 
   async #encode(spans: readonly SpanData[]): Promise<Buffer> {
     const raw = this.#json ? Buffer.from(encodeTraceRequestJson(spans)) : asBuffer(encodeTraceRequest(spans));
-    return this.#gzip ? gzip(raw) : raw;
+    return this.#send.gzip ? gzip(raw) : raw;
   }
 
   #agent(url: URL): http.Agent {
@@ -163,11 +147,11 @@ export class OtlpHttpExporter implements SpanExporter {
   #post(url: URL, body: Buffer, timeoutMillis: number): Promise<Response> {
     const headers: http.OutgoingHttpHeaders = {
       'user-agent': 'genba-sdk',
-      ...this.#headers,
+      ...this.#send.headers,
       'content-type': this.#json ? 'application/json' : 'application/x-protobuf',
       'content-length': body.length,
     };
-    if (this.#gzip) headers['content-encoding'] = 'gzip';
+    if (this.#send.gzip) headers['content-encoding'] = 'gzip';
     const request = url.protocol === 'https:' ? https.request : http.request;
     return new Promise((resolve, reject) => {
       const req = request(url, { method: 'POST', headers, agent: this.#agent(url) });
@@ -232,10 +216,6 @@ export class OtlpHttpExporter implements SpanExporter {
       );
     }
   }
-}
-
-function failed(error: Error): ExportResult {
-  return { code: ExportResultCode.FAILED, error, retries: 0 };
 }
 
 function asBuffer(b: Uint8Array): Buffer {

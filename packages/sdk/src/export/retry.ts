@@ -4,6 +4,8 @@
  * within one time budget so an export never outlives its timeout.
  */
 import { setTimeout as delay } from 'node:timers/promises';
+import { context } from '@opentelemetry/api';
+import { suppressTracing } from '../suppress.ts';
 import type { ExportResult } from '../types.ts';
 import { ExportResultCode } from '../types.ts';
 import { OtlpExportError } from './export-error.ts';
@@ -89,6 +91,22 @@ function giveUp(error: Error, why: string): Error {
     });
   }
   return new Error(message, { cause: error });
+}
+
+/**
+ * runWithRetry under a tracing-suppressed context, so an exporter's own requests never become
+ * spans, even when the exporter is called directly rather than by a processor.
+ */
+export function runUntracedWithRetry(
+  attempt: (remainingMillis: number) => Promise<AttemptOutcome>,
+  opts: RetryOptions,
+): Promise<ExportResult> {
+  return context.with(suppressTracing(context.active()), () => runWithRetry(attempt, opts));
+}
+
+/** A failed export that made no retries. */
+export function failed(error: Error): ExportResult {
+  return { code: ExportResultCode.FAILED, error, retries: 0 };
 }
 
 export function asError(err: unknown): Error {
