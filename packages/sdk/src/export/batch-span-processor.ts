@@ -32,7 +32,6 @@ interface Waiter {
 }
 
 export class BatchSpanProcessor implements SpanProcessor {
-  #exporter: SpanExporter;
   #stats: ExportStatsCounter;
   #runner: ExportRunner;
   #maxQueueSize: number;
@@ -58,7 +57,6 @@ export class BatchSpanProcessor implements SpanProcessor {
   #shutdown: Promise<void> | undefined;
 
   constructor(exporter: SpanExporter, options: BatchSpanProcessorOptions = {}) {
-    this.#exporter = exporter;
     this.#stats = options.stats ?? new ExportStatsCounter();
     const maxQueueSize = optionInt(
       'maxQueueSize',
@@ -100,12 +98,7 @@ export class BatchSpanProcessor implements SpanProcessor {
 
   onEnd(span: ReadableSpan): void {
     try {
-      if (!span.sampled) return;
-      this.#stats.spanEnded();
-      if (this.#closed) {
-        this.#stats.dropped(1, 'shutdown');
-        return;
-      }
+      if (!this.#runner.admit(span, this.#closed)) return;
       if (this.#count >= this.#maxQueueSize) {
         this.#stats.dropped(1, 'queue-full');
         return;
@@ -129,11 +122,7 @@ export class BatchSpanProcessor implements SpanProcessor {
       this.#kick();
       await done;
     }
-    try {
-      await this.#exporter.forceFlush?.();
-    } catch (err) {
-      reportOnce('bsp:exporter-flush', 'exporter.forceFlush failed', err);
-    }
+    await this.#runner.flushExporter('bsp');
   }
 
   /** Flushes what is queued, then shuts the exporter down. Later spans are dropped (and counted). */
@@ -156,11 +145,7 @@ export class BatchSpanProcessor implements SpanProcessor {
     await this.forceFlush();
     clearTimeout(this.#timer);
     this.#timer = undefined;
-    try {
-      await this.#exporter.shutdown();
-    } catch (err) {
-      reportOnce('bsp:exporter-shutdown', 'exporter.shutdown failed', err);
-    }
+    await this.#runner.shutdownExporter('bsp');
   }
 
   /** Not inside onEnd itself: the caller's span.end() must not pay for conversion or I/O. */

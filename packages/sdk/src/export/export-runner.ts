@@ -24,6 +24,38 @@ export class ExportRunner {
     this.#timeoutMillis = timeoutMillis;
   }
 
+  /**
+   * A span reached a processor's onEnd: true when it is to be exported. Unsampled spans are
+   * not counted; a span ending after the processor closed is counted and dropped.
+   */
+  admit(span: ReadableSpan, closed: boolean): boolean {
+    if (!span.sampled) return false;
+    this.#stats.spanEnded();
+    if (closed) {
+      this.#stats.dropped(1, 'shutdown');
+      return false;
+    }
+    return true;
+  }
+
+  /** The exporter's forceFlush; a failure is reported once under `tag`, never thrown. */
+  async flushExporter(tag: string): Promise<void> {
+    try {
+      await this.#exporter.forceFlush?.();
+    } catch (err) {
+      reportOnce(`${tag}:exporter-flush`, 'exporter.forceFlush failed', err);
+    }
+  }
+
+  /** The exporter's shutdown; a failure is reported once under `tag`, never thrown. */
+  async shutdownExporter(tag: string): Promise<void> {
+    try {
+      await this.#exporter.shutdown();
+    } catch (err) {
+      reportOnce(`${tag}:exporter-shutdown`, 'exporter.shutdown failed', err);
+    }
+  }
+
   /** Exports `spans` and records the outcome. Never throws; callers must not overlap calls. */
   async run(spans: readonly ReadableSpan[]): Promise<void> {
     if (spans.length === 0) return;

@@ -18,7 +18,6 @@ export interface SimpleSpanProcessorOptions {
 }
 
 export class SimpleSpanProcessor implements SpanProcessor {
-  #exporter: SpanExporter;
   #stats: ExportStatsCounter;
   #runner: ExportRunner;
   #tail: Promise<void> = Promise.resolve();
@@ -27,7 +26,6 @@ export class SimpleSpanProcessor implements SpanProcessor {
   #shutdown: Promise<void> | undefined;
 
   constructor(exporter: SpanExporter, options: SimpleSpanProcessorOptions = {}) {
-    this.#exporter = exporter;
     this.#stats = options.stats ?? new ExportStatsCounter();
     const timeout = optionInt(
       'exportTimeoutMillis',
@@ -42,12 +40,7 @@ export class SimpleSpanProcessor implements SpanProcessor {
 
   onEnd(span: ReadableSpan): void {
     try {
-      if (!span.sampled) return;
-      this.#stats.spanEnded();
-      if (this.#closed) {
-        this.#stats.dropped(1, 'shutdown');
-        return;
-      }
+      if (!this.#runner.admit(span, this.#closed)) return;
       this.#pending++;
       // runner.run never rejects, so the chain never breaks.
       this.#tail = this.#tail
@@ -63,22 +56,14 @@ export class SimpleSpanProcessor implements SpanProcessor {
   /** Resolves when every span ended before the call has been exported (or has failed). */
   async forceFlush(): Promise<void> {
     await this.#tail;
-    try {
-      await this.#exporter.forceFlush?.();
-    } catch (err) {
-      reportOnce('ssp:exporter-flush', 'exporter.forceFlush failed', err);
-    }
+    await this.#runner.flushExporter('ssp');
   }
 
   shutdown(): Promise<void> {
     this.#shutdown ??= (async () => {
       this.#closed = true;
       await this.forceFlush();
-      try {
-        await this.#exporter.shutdown();
-      } catch (err) {
-        reportOnce('ssp:exporter-shutdown', 'exporter.shutdown failed', err);
-      }
+      await this.#runner.shutdownExporter('ssp');
     })();
     return this.#shutdown;
   }
