@@ -33,7 +33,6 @@ async function genbaSide(): Promise<Side> {
     tracer: provider.getTracer('bench'),
     offTracer: off.getTracer('bench'),
     encode(count) {
-      const memory = new sdk.InMemorySpanExporter();
       const collect: import('../packages/sdk/src/types.ts').ReadableSpan[] = [];
       const p = new sdk.TracerProvider({
         resource: { 'service.name': 'bench' },
@@ -46,7 +45,6 @@ async function genbaSide(): Promise<Side> {
           },
         ],
       });
-      void memory;
       makeSpans(p.getTracer('bench'), count);
       return () => encodeTraceRequest(collect.map((s) => s.toSpanData())).length;
     },

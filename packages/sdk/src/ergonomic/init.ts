@@ -9,6 +9,7 @@ import { reportOnce } from '../diag.ts';
 import type { BatchSpanProcessorOptions } from '../export/batch-span-processor.ts';
 import { BatchSpanProcessor } from '../export/batch-span-processor.ts';
 import { ConsoleSpanExporter } from '../export/console-exporter.ts';
+import { withDefaultTracesPath } from '../export/otlp-config.ts';
 import { OtlpGrpcExporter } from '../export/otlp-grpc-exporter.ts';
 import { OtlpHttpExporter } from '../export/otlp-http-exporter.ts';
 import { AlwaysOffSampler } from '../sampling/always.ts';
@@ -53,17 +54,6 @@ function envEnabled(): boolean {
   return !(raw === 'false' || raw === '0' || raw === 'no' || raw === 'off');
 }
 
-function tracesUrl(endpoint: string, grpc: boolean): string {
-  if (grpc) return endpoint;
-  try {
-    const u = new URL(endpoint);
-    if (u.pathname === '' || u.pathname === '/') u.pathname = '/v1/traces';
-    return u.toString();
-  } catch {
-    return endpoint; // the exporter reports an invalid URL
-  }
-}
-
 function makeExporter(choice: ExporterChoice, endpoint: string | undefined): SpanExporter | undefined {
   if (typeof choice === 'object' && choice !== null) return choice;
   switch (choice) {
@@ -72,14 +62,14 @@ function makeExporter(choice: ExporterChoice, endpoint: string | undefined): Spa
     case 'console':
       return new ConsoleSpanExporter();
     case 'otlp-grpc':
-      return new OtlpGrpcExporter(endpoint === undefined ? {} : { url: tracesUrl(endpoint, true) });
+      return new OtlpGrpcExporter(endpoint === undefined ? {} : { url: endpoint });
     case 'otlp-json':
       return new OtlpHttpExporter({
         encoding: 'json',
-        ...(endpoint === undefined ? {} : { url: tracesUrl(endpoint, false) }),
+        ...(endpoint === undefined ? {} : { url: withDefaultTracesPath(endpoint) }),
       });
     case 'otlp':
-      return new OtlpHttpExporter(endpoint === undefined ? {} : { url: tracesUrl(endpoint, false) });
+      return new OtlpHttpExporter(endpoint === undefined ? {} : { url: withDefaultTracesPath(endpoint) });
     default:
       reportOnce('init-exporter', `init: unknown exporter ${JSON.stringify(choice)}; using 'otlp'`);
       return new OtlpHttpExporter();

@@ -40,6 +40,21 @@ function withTracesPath(base: URL): string {
 }
 
 /**
+ * `url` with `/v1/traces` when it has no path of its own, else as given: Genba's rule for
+ * TRACING_ENDPOINT and for init's `endpoint`. An unparsable URL comes back unchanged, for the
+ * exporter to report.
+ */
+export function withDefaultTracesPath(url: string): string {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    return url;
+  }
+  return u.pathname === '/' ? withTracesPath(u) : url;
+}
+
+/**
  * OTLP/HTTP: OTEL_EXPORTER_OTLP_TRACES_ENDPOINT as-is; else OTEL_EXPORTER_OTLP_ENDPOINT with
  * `/v1/traces` appended (always, as the spec says for the generic variable); else Genba's
  * TRACING_ENDPOINT, which gets `/v1/traces` only when it has no path of its own, so both
@@ -54,7 +69,7 @@ export function httpUrlFromEnv(): string {
   if (genericUrl) return withTracesPath(genericUrl);
   const genba = envString('TRACING_ENDPOINT');
   const genbaUrl = genba === undefined ? undefined : checkEndpoint(genba, 'TRACING_ENDPOINT');
-  if (genbaUrl) return genbaUrl.pathname === '/' ? withTracesPath(genbaUrl) : genba!;
+  if (genbaUrl) return withDefaultTracesPath(genbaUrl.href);
   return DEFAULT_HTTP_URL;
 }
 

@@ -33,6 +33,7 @@ export function parseResourceAttributes(raw: string | undefined): Attributes {
 
 export function detectResource(given: Attributes = {}, env: NodeJS.ProcessEnv = process.env): Resource {
   const executable = basename(process.execPath);
+  const fromEnv = parseResourceAttributes(env.OTEL_RESOURCE_ATTRIBUTES);
   const attributes: Attributes = {
     'host.name': hostname(),
     'host.arch': arch(),
@@ -44,12 +45,12 @@ export function detectResource(given: Attributes = {}, env: NodeJS.ProcessEnv = 
     'telemetry.sdk.language': 'nodejs',
     'telemetry.sdk.version': SDK_VERSION,
     'service.name': `unknown_service:${executable}`,
-    ...parseResourceAttributes(env.OTEL_RESOURCE_ATTRIBUTES),
+    ...fromEnv,
   };
-  const fromEnv = parseResourceAttributes(env.OTEL_RESOURCE_ATTRIBUTES)['service.name'];
   // OTEL_* wins over the seeds' alias: the alias applies only when no OTel variable names the service.
   const serviceName =
-    env.OTEL_SERVICE_NAME?.trim() || (fromEnv === undefined ? env.TRACING_SERVICE_NAME?.trim() : '');
+    env.OTEL_SERVICE_NAME?.trim() ||
+    (fromEnv['service.name'] === undefined ? env.TRACING_SERVICE_NAME?.trim() : '');
   if (serviceName) attributes['service.name'] = serviceName;
   Object.assign(attributes, given);
   return { attributes, droppedAttributesCount: 0, schemaUrl: '' };
