@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import { decodeTraceRequestJson, OtlpDecodeError } from '../src/index.ts';
+import { assertDecodeError } from './helpers/decode-error.ts';
 
 const SPAN = '$.resourceSpans[0].scopeSpans[0].spans[0]';
 const span = (fields: Record<string, unknown>) =>
@@ -9,16 +10,7 @@ const span = (fields: Record<string, unknown>) =>
 const attr = (value: unknown) => span({ attributes: [{ key: 'k', value }] });
 
 function rejects(text: string, where: string, problem: RegExp): void {
-  assert.throws(
-    () => decodeTraceRequestJson(text),
-    (e) => {
-      assert.ok(e instanceof OtlpDecodeError, `an OtlpDecodeError, got ${e}`);
-      assert.equal(e.where, where);
-      assert.match(e.message, problem);
-      assert.ok(e.message.endsWith(`at ${where}`), e.message);
-      return true;
-    },
-  );
+  assertDecodeError(() => decodeTraceRequestJson(text), where, problem);
 }
 
 test('JSON: text that is not JSON, or not an object', () => {

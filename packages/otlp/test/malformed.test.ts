@@ -3,21 +3,13 @@ import { test } from 'node:test';
 import fc from 'fast-check';
 import { decodeTraceRequest, encodeTraceRequest, OtlpDecodeError } from '../src/index.ts';
 import { spans } from './helpers/arbitraries.ts';
+import { assertDecodeError } from './helpers/decode-error.ts';
 import type { Bytes } from './helpers/wire.ts';
 import { fixed64, len, request, SPAN_START, str, tag, vint } from './helpers/wire.ts';
 
 function rejects(bytes: Uint8Array | Bytes, where: string, problem: RegExp): void {
   const input = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);
-  assert.throws(
-    () => decodeTraceRequest(input),
-    (e) => {
-      assert.ok(e instanceof OtlpDecodeError, `an OtlpDecodeError, got ${e}`);
-      assert.equal(e.where, where);
-      assert.match(e.message, problem);
-      assert.ok(e.message.endsWith(`at ${where}`), e.message);
-      return true;
-    },
-  );
+  assertDecodeError(() => decodeTraceRequest(input), where, problem);
 }
 
 test('a varint cut off by the end of input', () => {
