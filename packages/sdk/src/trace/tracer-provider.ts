@@ -18,6 +18,7 @@ import { reportOnce } from '../diag.ts';
 import { propagatorFromEnv } from '../propagation/from-env.ts';
 import { detectResource } from '../resource/detect-resource.ts';
 import { samplerFromEnv } from '../sampling/from-env.ts';
+import { ignoresTraceId } from '../sampling/ignores-trace-id.ts';
 import type { Sampler, SpanProcessor } from '../types.ts';
 import type { IdGenerator } from './id-generator.ts';
 import { RandomIdGenerator } from './id-generator.ts';
@@ -47,8 +48,8 @@ export class TracerProvider implements ApiTracerProvider {
   readonly limits: SpanLimits;
   readonly idGenerator: IdGenerator;
   readonly processor = new MultiSpanProcessor();
-  /** Read at every span start, so it can be swapped at runtime (`setSamplingRate`). */
-  sampler: Sampler;
+  #sampler!: Sampler;
+  #samplerIgnoresTraceId = false;
   #shutdown = false;
   #contextManager: ContextManager | undefined;
   readonly #tracers = new Map<string, Map<string, Tracer>>();
@@ -67,6 +68,21 @@ export class TracerProvider implements ApiTracerProvider {
    */
   activeContext(): Context {
     return this.#contextManager === undefined ? context.active() : this.#contextManager.active();
+  }
+
+  /** Read at every span start, so it can be swapped at runtime (`setSamplingRate`). */
+  get sampler(): Sampler {
+    return this.#sampler;
+  }
+
+  set sampler(s: Sampler) {
+    this.#sampler = s;
+    this.#samplerIgnoresTraceId = ignoresTraceId(s);
+  }
+
+  /** Whether the sampler decides without the trace id, worked out once per sampler, not per span. */
+  get samplerIgnoresTraceId(): boolean {
+    return this.#samplerIgnoresTraceId;
   }
 
   get isShutdown(): boolean {

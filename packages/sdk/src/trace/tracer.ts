@@ -16,7 +16,6 @@ import type {
 import { context as contextApi, isSpanContextValid, SpanKind, trace } from '@opentelemetry/api';
 import { ROOT } from '../context/linked-context.ts';
 import { reportOnce } from '../diag.ts';
-import { ignoresTraceId } from '../sampling/ignores-trace-id.ts';
 import { isTracingSuppressed } from '../suppress.ts';
 import { SamplingDecision } from '../types.ts';
 import { fromTimeInput, now } from './clock.ts';
@@ -79,7 +78,7 @@ export class Tracer implements ApiTracer {
     const ids = provider.idGenerator;
     const sampler = provider.sampler;
     // A new trace's id is made now only if the sampler reads it; otherwise on first use.
-    if (traceId === '' && !ignoresTraceId(sampler)) traceId = ids.generateTraceId();
+    if (traceId === '' && !provider.samplerIgnoresTraceId) traceId = ids.generateTraceId();
     const kind = options?.kind ?? SpanKind.INTERNAL;
     const attributes = options?.attributes ?? NO_ATTRIBUTES;
     const links = options?.links ?? NO_LINKS;
