@@ -1,5 +1,5 @@
 /**
- * Attributes are stored as two maps: key → text (what tag search compares, the way Jaeger
+ * Attributes are stored as two maps (or Nested columns): key → text (what tag search compares, the way Jaeger
  * compares tag values) and key → type code for the values that are not strings, so every
  * value comes back with its OTLP type. Arrays and maps keep their element types in their text.
  */
@@ -11,35 +11,46 @@ const CODE = { string: 0, bool: 1, int: 2, double: 3, bytes: 4, array: 5, kvlist
 type Code = (typeof CODE)[keyof typeof CODE];
 
 /**
- * Writes attributes as the two map columns, straight into RowBinary: `Map(String, String)` of
- * texts, then `Map(String, UInt8)` of the type codes of the values that are not strings.
+ * Writes attributes straight into RowBinary as four arrays: keys, their texts, then the keys and
+ * type codes of the values that are not strings (the modern form zips them into maps).
  */
-export function writeAttributeMaps(w: RowBinaryWriter, attrs: Attributes): void {
+export function writeAttributeArrays(w: RowBinaryWriter, attrs: Attributes): void {
   const keys = Object.keys(attrs);
+  w.varint(keys.length);
+  for (const key of keys) w.string(key);
   w.varint(keys.length);
   let typed = 0;
   for (const key of keys) {
     const v = attrs[key];
-    w.string(key);
     if (typeof v === 'string') w.string(v);
     else {
       typed++;
       w.string(valueText(v, CODE[attributeType(v)]));
     }
   }
-  w.varint(typed);
-  if (typed === 0) return;
-  for (const key of keys) {
-    const v = attrs[key];
-    if (typeof v === 'string') continue;
-    w.string(key);
-    w.uint8(CODE[attributeType(v)]);
+  for (let pass = 0; pass < 2; pass++) {
+    w.varint(typed);
+    if (typed === 0) continue;
+    for (const key of keys) {
+      const v = attrs[key];
+      if (typeof v === 'string') continue;
+      if (pass === 0) w.string(key);
+      else w.uint8(CODE[attributeType(v)]);
+    }
   }
 }
 
-export function joinAttributes(values: Record<string, string>, types: Record<string, number>): Attributes {
+export function joinAttributes(
+  keys: readonly string[],
+  values: readonly string[],
+  typeKeys: readonly string[],
+  types: readonly number[],
+): Attributes {
+  const codes = new Map<string, number>();
+  for (let i = 0; i < typeKeys.length; i++) codes.set(typeKeys[i], Number(types[i]));
   const out: Attributes = {};
-  for (const key in values) out[key] = parseValue(values[key], (types[key] ?? 0) as Code);
+  for (let i = 0; i < keys.length; i++)
+    out[keys[i]] = parseValue(values[i], (codes.get(keys[i]) ?? 0) as Code);
   return out;
 }
 

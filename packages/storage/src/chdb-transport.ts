@@ -10,7 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Session } from 'chdb';
 import { StorageError } from './errors.ts';
-import type { QueryParams, Transport } from './transport.ts';
+import { stringLiteral } from './sql-literal.ts';
+import type { QueryParams, RowLayout, Transport } from './transport.ts';
 
 const JSON_SETTINGS = 'SETTINGS output_format_json_quote_64bit_integers=1';
 
@@ -66,13 +67,13 @@ export class ChdbTransport implements Transport {
     }
   }
 
-  async insertRows(table: string, select: string, structure: string, rows: Uint8Array): Promise<void> {
+  async insertRows(table: string, layout: RowLayout, rows: Uint8Array): Promise<void> {
     if (rows.length === 0) return;
     // A file then INSERT … SELECT FROM file() is the fastest binary insert chdb offers.
     const file = join(this.#spool, `genba-insert-${process.pid}-${randomUUID()}.bin`);
     await writeFile(file, rows);
     try {
-      const sql = `INSERT INTO ${table} SELECT ${select} FROM file(${quote(file)}, 'RowBinary', ${quote(structure)})`;
+      const sql = `INSERT INTO ${table} SELECT ${layout.select} FROM file(${stringLiteral(file)}, 'RowBinary', ${stringLiteral(layout.structure)})`;
       await this.#onWriter(() => this.#run(this.#writer, sql, undefined, 'TSV'));
     } finally {
       await rm(file, { force: true });
@@ -126,9 +127,4 @@ export class ChdbTransport implements Transport {
     if (next) next(s);
     else this.#idle.push(s);
   }
-}
-
-/** A ClickHouse string literal. Used only for our own file paths and type lists, never for user data. */
-function quote(s: string): string {
-  return `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 }

@@ -1,51 +1,133 @@
 /**
- * The Storage contract on ClickHouse SQL, over any Transport (chdb in process, or HTTP).
- * Writes that arrive while an insert runs are merged into the next insert (group commit),
- * so many small requests cost few inserts; each caller still resolves only when its spans are durable.
+ * The Storage contract on ClickHouse SQL, over any Transport (chdb in process, or HTTP), for one
+ * engine or the shards of a cluster. Writes that arrive while an insert runs are merged into the
+ * next insert (group commit), so many small requests cost few inserts; each caller still resolves
+ * only when its spans are durable.
  */
 import type { Span } from '@genba/model';
 import { normalizeTraceId } from '@genba/model';
+import { DEPENDENCY_LAYOUT, DependencyEdges, edgesToRowBinary } from './dependency-edges.ts';
+import type { Dialect } from './dialect.ts';
 import { StorageError } from './errors.ts';
+import { DAY_NS, dropExpiredPartitions } from './retention.ts';
+import { shardOf } from './shard-routing.ts';
 import { spanKindFromName, spanKindName } from './span-kind-names.ts';
-import {
-  rowsToSpans,
-  SPAN_COLUMNS,
-  SPAN_ROW_SELECT,
-  SPAN_ROW_STRUCTURE,
-  type SpanRow,
-  spansToRowBinary,
-} from './span-rows.ts';
-import type { Operation, Storage, TraceQuery, TraceSummary } from './storage.ts';
+import { rowsToSpans, type SpanRow, spanColumns, spansToRowBinary } from './span-rows.ts';
+import type {
+  DependencyLink,
+  LatencyQuery,
+  Operation,
+  OperationLatency,
+  Storage,
+  StoreStats,
+  TraceQuery,
+  TraceSummary,
+} from './storage.ts';
 import { traceFilter } from './trace-filter.ts';
 import type { Transport } from './transport.ts';
 
 /** Upper bound of spans merged into one insert, to keep memory bounded. */
 const MAX_GROUP_SPANS = 100_000;
+const SWEEP_EVERY_MS = 3_600_000;
+const IDS = 'trace_id IN (SELECT toFixedString(unhex(arrayJoin({ids:Array(String)})), 16))';
 
 interface PendingWrite {
-  rows: Buffer;
+  /** Encoded rows per shard (undefined: none for that shard). */
+  rows: (Buffer | undefined)[];
+  edges: Buffer | undefined;
   count: number;
   resolve: () => void;
   reject: (err: unknown) => void;
 }
 
+export interface StoreTarget {
+  dialect: Dialect;
+  /** One transport per shard; a single engine is one shard. Cluster-wide reads go to the first. */
+  shards: Transport[];
+  /** '' for one engine; '_local' for the shard-local tables of a cluster. */
+  localSuffix: string;
+}
+
+export interface ClickHouseStoreOptions {
+  /** Days to keep spans; 0 or absent keeps them for ever. */
+  retentionDays?: number;
+}
+
 export class ClickHouseStore implements Storage {
-  #t: Transport;
+  #d: Dialect;
+  #shards: Transport[];
+  #local: string;
+  #retentionDays: number;
   #pending: PendingWrite[] = [];
   #flushing: Promise<void> | undefined;
+  #edges = new DependencyEdges();
+  #expired = 0;
+  #sweeper: NodeJS.Timeout | undefined;
 
-  constructor(transport: Transport) {
-    this.#t = transport;
+  constructor(target: StoreTarget, opts: ClickHouseStoreOptions = {}) {
+    this.#d = target.dialect;
+    this.#shards = target.shards;
+    this.#local = target.localSuffix;
+    this.#retentionDays = opts.retentionDays ?? 0;
+    if (this.#retentionDays > 0) {
+      this.#sweeper = setInterval(() => void this.dropExpired().catch(() => {}), SWEEP_EVERY_MS);
+      this.#sweeper.unref();
+    }
+  }
+
+  get dialect(): Dialect {
+    return this.#d;
   }
 
   write(spans: readonly Span[]): Promise<void> {
-    if (spans.length === 0) return Promise.resolve();
+    const fresh = this.#unexpired(spans);
+    if (fresh.length === 0) return Promise.resolve();
     // Encoding happens now, in the caller's turn, so a bad span fails its own batch only.
-    const rows = spansToRowBinary(spans);
+    const rows: (Buffer | undefined)[] = this.#shards.map(() => undefined);
+    if (this.#shards.length === 1) rows[0] = spansToRowBinary(fresh);
+    else {
+      const parts: Span[][] = this.#shards.map(() => []);
+      for (const s of fresh) parts[shardOf(s.traceId, parts.length)].push(s);
+      parts.forEach((p, i) => {
+        if (p.length) rows[i] = spansToRowBinary(p);
+      });
+    }
+    const edges = this.#edges.edges(fresh);
     return new Promise((resolve, reject) => {
-      this.#pending.push({ rows, count: spans.length, resolve, reject });
+      const e = edges.length ? edgesToRowBinary(edges) : undefined;
+      this.#pending.push({ rows, edges: e, count: fresh.length, resolve, reject });
       this.#flushing ??= this.#flush();
     });
+  }
+
+  /** Inserts rows already encoded by `spansToRowBinary` into the first shard, as one insert with
+   * nothing around it: the engine's own rate, which benchmarks set beside `write`. */
+  insertEncoded(rows: Uint8Array): Promise<void> {
+    return this.#shards[0].insertRows(`spans${this.#local}`, this.#d.spanLayout, rows);
+  }
+
+  stats(): StoreStats {
+    return { expiredSpans: this.#expired };
+  }
+
+  /** Drops every day partition that is wholly older than the retention window, on every shard. */
+  async dropExpired(): Promise<number> {
+    if (this.#retentionDays <= 0) return 0;
+    const n = await Promise.all(
+      this.#shards.map((t) => dropExpiredPartitions(t, this.#retentionDays, this.#local)),
+    );
+    return n.reduce((a, b) => a + b, 0);
+  }
+
+  #unexpired(spans: readonly Span[]): readonly Span[] {
+    if (this.#retentionDays <= 0) return spans;
+    const cutoff =
+      BigInt(Date.now()) * 1_000_000n - BigInt(Math.round(this.#retentionDays * 86_400)) * (DAY_NS / 86_400n);
+    let expired = 0;
+    for (const s of spans) if (s.startTimeUnixNano < cutoff) expired++;
+    if (expired === 0) return spans;
+    this.#expired += expired;
+    return spans.filter((s) => s.startTimeUnixNano >= cutoff);
   }
 
   async #flush(): Promise<void> {
@@ -61,8 +143,14 @@ export class ClickHouseStore implements Storage {
         count += w.count;
       }
       try {
-        const rows = group.length === 1 ? group[0].rows : Buffer.concat(group.map((w) => w.rows));
-        await this.#t.insertRows('spans', SPAN_ROW_SELECT, SPAN_ROW_STRUCTURE, rows);
+        await Promise.all(
+          this.#shards.map((t, i) => {
+            const rows = concat(group.map((w) => w.rows[i]));
+            return rows ? t.insertRows(`spans${this.#local}`, this.#d.spanLayout, rows) : undefined;
+          }),
+        );
+        const edges = concat(group.map((w) => w.edges));
+        if (edges) await this.#shards[0].insertRows(`dependencies${this.#local}`, DEPENDENCY_LAYOUT, edges);
         for (const w of group) w.resolve();
       } catch (err) {
         for (const w of group) w.reject(err);
@@ -76,30 +164,15 @@ export class ClickHouseStore implements Storage {
   }
 
   async getTraces(traceIds: readonly string[]): Promise<Map<string, Span[]>> {
-    const ids = traceIds.map((id) => {
+    const byShard: string[][] = this.#shards.map(() => []);
+    for (const id of traceIds) {
       const n = normalizeTraceId(id);
       if (!n) throw new StorageError(`invalid trace id "${id}"`, 'invalid');
-      return n;
-    });
+      byShard[shardOf(n, byShard.length)].push(n);
+    }
     const out = new Map<string, Span[]>();
-    if (ids.length === 0) return out;
-    // toFixedString: a String set would lose the trailing zero bytes of an id and miss it.
-    // The small `traces` table gives the time range, which prunes partitions of `spans`.
-    const [range] = await this.#t.rows<{ n: string; s: string; e: string }>(
-      `SELECT count() AS n, toUnixTimestamp64Nano(min(start_time)) AS s, toUnixTimestamp64Nano(max(end_time)) AS e
-       FROM traces WHERE trace_id IN (SELECT toFixedString(unhex(arrayJoin({ids:Array(String)})), 16))`,
-      { ids },
-    );
-    if (!range || range.n === '0') return out;
-    const rows = await this.#t.rows<SpanRow>(
-      `SELECT ${SPAN_COLUMNS} FROM spans
-       WHERE trace_id IN (SELECT toFixedString(unhex(arrayJoin({ids:Array(String)})), 16))
-         AND start_time >= fromUnixTimestamp64Nano({s:Int64}) AND start_time <= fromUnixTimestamp64Nano({e:Int64})
-       ORDER BY start_time
-       LIMIT 1 BY tid, sid`,
-      { ids, s: BigInt(range.s), e: BigInt(range.e) },
-    );
-    for (const span of rowsToSpans(rows)) {
+    const found = await Promise.all(byShard.map((ids, i) => (ids.length ? this.#readTraces(i, ids) : [])));
+    for (const span of found.flat()) {
       const list = out.get(span.traceId);
       if (list) list.push(span);
       else out.set(span.traceId, [span]);
@@ -107,17 +180,39 @@ export class ClickHouseStore implements Storage {
     return out;
   }
 
+  /** Reads traces from the one shard that holds them. The small `traces` table gives their time
+   * range, which prunes partitions of `spans`. */
+  async #readTraces(shard: number, ids: string[]): Promise<Span[]> {
+    const t = this.#shards[shard];
+    const d = this.#d;
+    // toFixedString: a String set would lose the trailing zero bytes of an id and miss it.
+    const [range] = await t.rows<{ n: string; s: string; e: string }>(
+      `SELECT count() AS n, minMerge(t_start) AS s, maxMerge(t_end) AS e FROM traces${this.#local} WHERE ${IDS}`,
+      { ids },
+    );
+    if (!range || String(range.n) === '0') return [];
+    const rows = await t.rows<SpanRow>(
+      `SELECT ${spanColumns(d)} FROM spans${this.#local}
+       WHERE ${IDS} AND ${d.start} >= ${d.nanos('s')} AND ${d.start} <= ${d.nanos('e')}
+       ORDER BY ${d.start}
+       LIMIT 1 BY tid, sid`,
+      { ids, s: BigInt(range.s), e: BigInt(range.e) },
+    );
+    return rowsToSpans(rows);
+  }
+
   async findTraces(q: TraceQuery): Promise<TraceSummary[]> {
-    const { where, params } = traceFilter(q);
+    const { where, params } = traceFilter(this.#d, q);
     const limit = Math.max(1, Math.min(Math.floor(q.limit), 10_000));
-    const matches = await this.#t.rows<{ tid: string }>(
-      `SELECT lower(hex(trace_id)) AS tid, max(start_time) AS latest FROM spans WHERE ${where}
+    const all = this.#shards[0];
+    const matches = await all.rows<{ tid: string }>(
+      `SELECT lower(hex(trace_id)) AS tid, max(${this.#d.start}) AS latest FROM spans WHERE ${where}
        GROUP BY tid ORDER BY latest DESC LIMIT {limit:UInt32}`,
       { ...params, limit },
     );
     if (matches.length === 0) return [];
     const ids = matches.map((m) => m.tid);
-    const rows = await this.#t.rows<{
+    const rows = await all.rows<{
       tid: string;
       s: string;
       e: string;
@@ -127,10 +222,11 @@ export class ClickHouseStore implements Storage {
       root_name: string;
       services: string[];
     }>(
-      `SELECT lower(hex(trace_id)) AS tid, toUnixTimestamp64Nano(min(start_time)) AS s,
-         toUnixTimestamp64Nano(max(end_time)) AS e, uniqMerge(span_ids) AS span_count, uniqIfMerge(error_span_ids) AS error_count,
-         max(root_service) AS root_service, max(root_name) AS root_name, groupUniqArrayArray(services) AS services
-       FROM traces WHERE trace_id IN (SELECT toFixedString(unhex(arrayJoin({ids:Array(String)})), 16)) GROUP BY tid`,
+      `SELECT lower(hex(trace_id)) AS tid, minMerge(t_start) AS s, maxMerge(t_end) AS e,
+         uniqMerge(span_ids) AS span_count, uniqIfMerge(error_span_ids) AS error_count,
+         maxIfMerge(root_service) AS root_service, maxIfMerge(root_name) AS root_name,
+         groupUniqArrayMerge(services) AS services
+       FROM traces WHERE ${IDS} GROUP BY tid`,
       { ids },
     );
     const byId = new Map(rows.map((r) => [r.tid, r]));
@@ -154,7 +250,9 @@ export class ClickHouseStore implements Storage {
   }
 
   async getServices(): Promise<string[]> {
-    const rows = await this.#t.rows<{ service: string }>('SELECT service FROM services ORDER BY service');
+    const rows = await this.#shards[0].rows<{ service: string }>(
+      'SELECT service FROM services ORDER BY service',
+    );
     return rows.map((r) => r.service);
   }
 
@@ -167,7 +265,7 @@ export class ClickHouseStore implements Storage {
       params.kind = kind;
       kindFilter = 'AND kind = {kind:UInt8}';
     }
-    const rows = await this.#t.rows<{ name: string; kind: number }>(
+    const rows = await this.#shards[0].rows<{ name: string; kind: number }>(
       `SELECT name, kind FROM operations WHERE service = {service:String} ${kindFilter}
        GROUP BY name, kind ORDER BY name, kind`,
       params,
@@ -175,8 +273,75 @@ export class ClickHouseStore implements Storage {
     return rows.map((r) => ({ name: r.name, spanKind: spanKindName(Number(r.kind)) }));
   }
 
-  async close(): Promise<void> {
-    await this.#flushing;
-    await this.#t.close();
+  async getDependencies(startMin: bigint, startMax: bigint): Promise<DependencyLink[]> {
+    const rows = await this.#shards[0].rows<{
+      parent: string;
+      child: string;
+      calls: string;
+      errors: string;
+      dur: string;
+    }>(
+      `SELECT parent, child, sum(calls) AS calls, sum(errors) AS errors, sum(duration_sum_ns) AS dur
+       FROM dependencies WHERE ${minuteWindow}
+       GROUP BY parent, child ORDER BY parent, child`,
+      minuteParams(startMin, startMax),
+    );
+    return rows.map((r) => ({
+      parent: r.parent,
+      child: r.child,
+      callCount: Number(r.calls),
+      errorCount: Number(r.errors),
+      durationSumNano: BigInt(r.dur),
+    }));
   }
+
+  async getLatencies(q: LatencyQuery): Promise<OperationLatency[]> {
+    const params = { ...minuteParams(q.startMin, q.startMax), service: q.service ?? '' };
+    const rows = await this.#shards[0].rows<{
+      service: string;
+      name: string;
+      kind: number;
+      calls: string;
+      errors: string;
+      q: number[];
+    }>(
+      `SELECT service, name, kind, countMerge(calls) AS calls, countIfMerge(errors) AS errors,
+         quantilesTDigestMerge(0.5, 0.95, 0.99)(durations) AS q
+       FROM latency_stats WHERE ${minuteWindow}
+         ${q.service !== undefined ? 'AND service = {service:String}' : ''} ${q.rootOnly ? 'AND is_root = 1' : ''}
+       GROUP BY service, name, kind ORDER BY service, name, kind`,
+      params,
+    );
+    return rows.map((r) => ({
+      service: r.service,
+      name: r.name,
+      spanKind: spanKindName(Number(r.kind)),
+      count: Number(r.calls),
+      errorCount: Number(r.errors),
+      p50Nano: Number(r.q[0]),
+      p95Nano: Number(r.q[1]),
+      p99Nano: Number(r.q[2]),
+    }));
+  }
+
+  async close(): Promise<void> {
+    if (this.#sweeper) clearInterval(this.#sweeper);
+    await this.#flushing;
+    await Promise.all(this.#shards.map((t) => t.close()));
+  }
+}
+
+const minuteWindow = 'minute >= toDateTime({from:UInt32}) AND minute <= toDateTime({to:UInt32})';
+
+/** A window over per-minute rows: every minute that overlaps [startMin, startMax]. */
+function minuteParams(startMin: bigint, startMax: bigint): { from: number; to: number } {
+  const from = Number(startMin / 60_000_000_000n) * 60;
+  const to = Number(startMax / 1_000_000_000n);
+  return { from: Math.max(0, from), to: Math.max(0, Math.min(to, 4_294_967_295)) };
+}
+
+function concat(parts: (Buffer | undefined)[]): Buffer | undefined {
+  const present = parts.filter((p): p is Buffer => p !== undefined);
+  if (present.length === 0) return undefined;
+  return present.length === 1 ? present[0] : Buffer.concat(present);
 }

@@ -1,8 +1,30 @@
 export { ChdbTransport } from './chdb-transport.ts';
-export { ClickHouseStore } from './clickhouse-store.ts';
+export { ClickHouseStore, type ClickHouseStoreOptions, type StoreTarget } from './clickhouse-store.ts';
+export { baseline, type Dialect, dialectForVersion, modern, type SchemaForm } from './dialect.ts';
 export { StorageError } from './errors.ts';
-export { type EmbeddedStoreOptions, openEmbeddedStore } from './open-store.ts';
-export { modernSchema } from './schema.ts';
+export { HttpTransport, type HttpTransportOptions } from './http-transport.ts';
+export { currentVersion, migrate, SCHEMA_VERSION } from './migrations.ts';
+export {
+  type EmbeddedStoreOptions,
+  type OpenStoreOptions,
+  openEmbeddedStore,
+  openStore,
+} from './open-store.ts';
+export { schemaStatements } from './schema.ts';
+export { shardOf } from './shard-routing.ts';
 export { spanKindFromName, spanKindName } from './span-kind-names.ts';
-export type { Operation, SpanReader, SpanWriter, Storage, TraceQuery, TraceSummary } from './storage.ts';
-export type { QueryParams, Transport } from './transport.ts';
+export { spansToRowBinary } from './span-rows.ts';
+export { bindLiterals, stringLiteral } from './sql-literal.ts';
+export type {
+  DependencyLink,
+  LatencyQuery,
+  Operation,
+  OperationLatency,
+  SpanReader,
+  SpanWriter,
+  Storage,
+  StoreStats,
+  TraceQuery,
+  TraceSummary,
+} from './storage.ts';
+export type { QueryParams, RowLayout, Transport } from './transport.ts';

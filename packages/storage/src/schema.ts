@@ -1,81 +1,103 @@
 /**
- * The modern schema (chdb, ClickHouse ≥ 22). Spans are ordered for service/operation/time
- * search; trace-by-id is narrowed by the `traces` table and a bloom filter on trace_id.
- * Materialized views fill `traces`, `services` and `operations` from each insert, so one
- * INSERT is the whole write. Every aggregate in `traces` is idempotent (min, max, distinct span
- * ids), so a batch delivered twice does not change a trace's summary.
+ * The schema generator: the latest tables in a dialect's form, for one server or for every shard
+ * of a cluster. In a cluster each shard holds `<table>_local` tables, and `<table>` is a
+ * `Distributed` table over them sharded by the last byte of the trace id, so a trace lives on one
+ * shard (shardOf in cluster-routing.ts computes the same rule). Materialized views fill `traces`,
+ * `operations` and `latency_stats` from each insert, so one INSERT is the whole write.
  */
+import type { Dialect } from './dialect.ts';
+
 export interface SchemaOptions {
-  /** Days to keep spans; 0 keeps them for ever. */
+  /** Days to keep spans, for the modern form's row TTL; partitions are dropped by retention.ts. */
   retentionDays?: number;
+  /** Set for a cluster: its name and the database, for the Distributed tables. */
+  cluster?: { name: string; database: string };
 }
 
-export function modernSchema(opts: SchemaOptions = {}): string[] {
-  const ttl = opts.retentionDays
-    ? `TTL toDateTime(start_time) + INTERVAL ${Math.floor(opts.retentionDays)} DAY`
-    : '';
-  return [
-    `CREATE TABLE IF NOT EXISTS spans (
-      trace_id FixedString(16),
-      span_id FixedString(8),
-      parent_span_id FixedString(8),
-      trace_state String CODEC(ZSTD(1)),
-      flags UInt32 CODEC(ZSTD(1)),
-      service LowCardinality(String),
-      name LowCardinality(String),
-      kind UInt8,
-      start_time DateTime64(9) CODEC(Delta, ZSTD(1)),
-      duration_ns Int64 CODEC(T64, ZSTD(1)),
-      status_code UInt8,
-      status_message String CODEC(ZSTD(1)),
+/** Tables that hold data, each partitioned by day, which is what retention drops. */
+export const DATA_TABLES = ['spans', 'traces', 'operations', 'dependencies', 'latency_stats'] as const;
+
+export const TRACE_SHARDING_KEY = 'reinterpretAsUInt8(substring(trace_id, 16, 1))';
+const ZERO_ID = "toFixedString(unhex('0000000000000000'), 8)";
+
+function spansTable(d: Dialect, name: string, retentionDays?: number): string {
+  if (d.form === 'baseline')
+    return `CREATE TABLE IF NOT EXISTS ${name} (
+      trace_id FixedString(16), span_id FixedString(8), parent_span_id FixedString(8), trace_state String,
+      flags UInt32, service String, name String, kind UInt8, start_ns Int64, duration_ns Int64,
+      status_code UInt8, status_message String,
+      attributes Nested(key String, value String), attribute_types Nested(key String, value UInt8),
+      resource_attributes Nested(key String, value String), resource_attribute_types Nested(key String, value UInt8),
+      scope_name String, scope_version String, extra String
+    ) ENGINE = ReplacingMergeTree PARTITION BY ${d.day} ORDER BY (service, name, start_ns, trace_id, span_id)`;
+  const ttl = retentionDays ? `TTL toDateTime(start_time) + INTERVAL ${Math.floor(retentionDays)} DAY` : '';
+  return `CREATE TABLE IF NOT EXISTS ${name} (
+      trace_id FixedString(16), span_id FixedString(8), parent_span_id FixedString(8),
+      trace_state String CODEC(ZSTD(1)), flags UInt32 CODEC(ZSTD(1)),
+      service LowCardinality(String), name LowCardinality(String), kind UInt8,
+      start_time DateTime64(9) CODEC(Delta, ZSTD(1)), duration_ns Int64 CODEC(T64, ZSTD(1)),
+      status_code UInt8, status_message String CODEC(ZSTD(1)),
       attributes Map(LowCardinality(String), String) CODEC(ZSTD(1)),
       attribute_types Map(LowCardinality(String), UInt8) CODEC(ZSTD(1)),
       resource_attributes Map(LowCardinality(String), String) CODEC(ZSTD(1)),
       resource_attribute_types Map(LowCardinality(String), UInt8) CODEC(ZSTD(1)),
-      scope_name LowCardinality(String),
-      scope_version LowCardinality(String),
-      extra String CODEC(ZSTD(1)),
+      scope_name LowCardinality(String), scope_version LowCardinality(String), extra String CODEC(ZSTD(1)),
       INDEX idx_trace_id trace_id TYPE bloom_filter(0.001) GRANULARITY 1
-    ) ENGINE = ReplacingMergeTree
-    PARTITION BY toDate(start_time)
-    ORDER BY (service, name, start_time, trace_id, span_id)
-    ${ttl}`,
-    `CREATE TABLE IF NOT EXISTS traces (
-      trace_id FixedString(16),
-      start_time SimpleAggregateFunction(min, DateTime64(9)),
-      end_time SimpleAggregateFunction(max, DateTime64(9)),
+    ) ENGINE = ReplacingMergeTree PARTITION BY toDate(start_time)
+    ORDER BY (service, name, start_time, trace_id, span_id) ${ttl}`;
+}
+
+/** The statements that create every table and view, in order; each is idempotent. */
+export function schemaStatements(d: Dialect, opts: SchemaOptions = {}): string[] {
+  const local = opts.cluster ? '_local' : '';
+  const t = (name: string) => `${name}${local}`;
+  const out = [
+    spansTable(d, t('spans'), opts.retentionDays),
+    `CREATE TABLE IF NOT EXISTS ${t('traces')} (
+      day Date, trace_id FixedString(16),
+      t_start AggregateFunction(min, Int64), t_end AggregateFunction(max, Int64),
       span_ids AggregateFunction(uniq, FixedString(8)),
       error_span_ids AggregateFunction(uniqIf, FixedString(8), UInt8),
-      root_service SimpleAggregateFunction(max, String),
-      root_name SimpleAggregateFunction(max, String),
-      services SimpleAggregateFunction(groupUniqArrayArray, Array(String))
-    ) ENGINE = AggregatingMergeTree
-    ORDER BY trace_id
-    SETTINGS index_granularity = 1024`,
-    // The inner select renames start_time, because an alias that shadows a column would nest aggregates.
-    `CREATE MATERIALIZED VIEW IF NOT EXISTS traces_mv TO traces AS
-    SELECT trace_id,
-      min(st) AS start_time,
-      max(et) AS end_time,
-      uniqState(span_id) AS span_ids,
+      root_service AggregateFunction(maxIf, String, UInt8), root_name AggregateFunction(maxIf, String, UInt8),
+      services AggregateFunction(groupUniqArray, String)
+    ) ENGINE = AggregatingMergeTree PARTITION BY day ORDER BY trace_id SETTINGS index_granularity = 1024`,
+    // No alias may shadow a column of spans (18.16 would read the alias), hence t_start and t_end.
+    `CREATE MATERIALIZED VIEW IF NOT EXISTS ${t('traces_mv')} TO ${t('traces')} AS
+    SELECT trace_id, min(${d.day}) AS day, minState(${d.startNs}) AS t_start,
+      maxState(${d.startNs} + duration_ns) AS t_end, uniqState(span_id) AS span_ids,
       uniqIfState(span_id, toUInt8(status_code = 2)) AS error_span_ids,
-      maxIf(svc, is_root) AS root_service,
-      maxIf(op, is_root) AS root_name,
-      groupUniqArray(svc) AS services
-    FROM (
-      SELECT trace_id, span_id, start_time AS st, addNanoseconds(start_time, duration_ns) AS et, status_code,
-        toString(service) AS svc, toString(name) AS op, parent_span_id = unhex('0000000000000000') AS is_root
-      FROM spans
-    ) GROUP BY trace_id`,
-    `CREATE TABLE IF NOT EXISTS operations (
-      service LowCardinality(String),
-      name LowCardinality(String),
-      kind UInt8,
-      last_seen SimpleAggregateFunction(max, DateTime64(9))
-    ) ENGINE = AggregatingMergeTree
-    ORDER BY (service, kind, name)`,
-    `CREATE MATERIALIZED VIEW IF NOT EXISTS operations_mv TO operations AS
-    SELECT service, name, kind, max(start_time) AS last_seen FROM spans GROUP BY service, name, kind`,
-    `CREATE VIEW IF NOT EXISTS services AS SELECT DISTINCT service FROM operations`,
+      maxIfState(toString(service), toUInt8(parent_span_id = ${ZERO_ID})) AS root_service,
+      maxIfState(toString(name), toUInt8(parent_span_id = ${ZERO_ID})) AS root_name,
+      groupUniqArrayState(toString(service)) AS services
+    FROM ${t('spans')} GROUP BY trace_id`,
+    `CREATE TABLE IF NOT EXISTS ${t('operations')} (
+      day Date, service ${d.lowText}, name ${d.lowText}, kind UInt8
+    ) ENGINE = ReplacingMergeTree PARTITION BY day ORDER BY (service, kind, name)`,
+    `CREATE MATERIALIZED VIEW IF NOT EXISTS ${t('operations_mv')} TO ${t('operations')} AS
+    SELECT ${d.day} AS day, service, name, kind FROM ${t('spans')} GROUP BY day, service, name, kind`,
+    `CREATE TABLE IF NOT EXISTS ${t('dependencies')} (
+      minute DateTime, parent ${d.lowText}, child ${d.lowText}, calls UInt64, errors UInt64, duration_sum_ns Int64
+    ) ENGINE = SummingMergeTree PARTITION BY toDate(minute) ORDER BY (minute, parent, child)`,
+    `CREATE TABLE IF NOT EXISTS ${t('latency_stats')} (
+      minute DateTime, service ${d.lowText}, name ${d.lowText}, kind UInt8, is_root UInt8,
+      calls AggregateFunction(count), errors AggregateFunction(countIf, UInt8),
+      durations AggregateFunction(quantilesTDigest(0.5, 0.95, 0.99), Int64)
+    ) ENGINE = AggregatingMergeTree PARTITION BY toDate(minute) ORDER BY (service, name, kind, is_root, minute)`,
+    `CREATE MATERIALIZED VIEW IF NOT EXISTS ${t('latency_stats_mv')} TO ${t('latency_stats')} AS
+    SELECT ${d.minute} AS minute, service, name, kind, toUInt8(parent_span_id = ${ZERO_ID}) AS is_root,
+      countState() AS calls, countIfState(toUInt8(status_code = 2)) AS errors,
+      quantilesTDigestState(0.5, 0.95, 0.99)(duration_ns) AS durations
+    FROM ${t('spans')} GROUP BY minute, service, name, kind, is_root`,
   ];
+  if (opts.cluster) {
+    const { name, database } = opts.cluster;
+    for (const table of DATA_TABLES) {
+      const key = table === 'spans' || table === 'traces' ? TRACE_SHARDING_KEY : 'rand()';
+      out.push(
+        `CREATE TABLE IF NOT EXISTS ${table} AS ${table}_local ENGINE = Distributed(${name}, ${database}, ${table}_local, ${key})`,
+      );
+    }
+  }
+  out.push('CREATE VIEW IF NOT EXISTS services AS SELECT DISTINCT service FROM operations');
+  return out;
 }

@@ -4,29 +4,19 @@
  */
 import type { Resource, Scope, Span, SpanKind, StatusCode } from '@genba/model';
 import { serviceName } from '@genba/model';
-import { joinAttributes, packAttributes, unpackAttributes, writeAttributeMaps } from './attribute-codec.ts';
+import { joinAttributes, packAttributes, unpackAttributes, writeAttributeArrays } from './attribute-codec.ts';
+import type { Dialect } from './dialect.ts';
 import { RowBinaryWriter } from './row-binary-writer.ts';
-
-/** The shape of the rows in the insert file, and how they become `spans` columns. */
-export const SPAN_ROW_STRUCTURE =
-  'trace_id FixedString(16), span_id FixedString(8), parent_span_id FixedString(8), trace_state String, ' +
-  'flags UInt32, service String, name String, kind UInt8, start_ns Int64, duration_ns Int64, status_code UInt8, ' +
-  'status_message String, attributes Map(String, String), attribute_types Map(String, UInt8), ' +
-  'resource_attributes Map(String, String), resource_attribute_types Map(String, UInt8), ' +
-  'scope_name String, scope_version String, extra String';
-
-export const SPAN_ROW_SELECT =
-  'trace_id, span_id, parent_span_id, trace_state, flags, service, name, kind, ' +
-  'fromUnixTimestamp64Nano(start_ns), duration_ns, status_code, status_message, attributes, attribute_types, ' +
-  'resource_attributes, resource_attribute_types, scope_name, scope_version, extra';
 
 /** Columns read back, in the shape `rowsToSpans` takes. Aliases never reuse a column's name: ClickHouse
  * would substitute the alias for the column in WHERE. */
-export const SPAN_COLUMNS =
-  'lower(hex(trace_id)) AS tid, lower(hex(span_id)) AS sid, lower(hex(parent_span_id)) AS psid, ' +
-  'trace_state, flags, name, kind, toUnixTimestamp64Nano(start_time) AS start_ns, duration_ns, status_code, ' +
-  'status_message, attributes, attribute_types, resource_attributes, resource_attribute_types, scope_name, ' +
-  'scope_version, extra';
+export function spanColumns(d: Dialect): string {
+  return (
+    'lower(hex(trace_id)) AS tid, lower(hex(span_id)) AS sid, lower(hex(parent_span_id)) AS psid, ' +
+    `trace_state, flags, name, kind, ${d.form === 'modern' ? `${d.startNs} AS start_ns` : 'start_ns'}, duration_ns, ` +
+    `status_code, status_message, ${d.attributeArrays}, scope_name, scope_version, extra`
+  );
+}
 
 export interface SpanRow {
   tid: string;
@@ -40,10 +30,14 @@ export interface SpanRow {
   duration_ns: string;
   status_code: number;
   status_message: string;
-  attributes: Record<string, string>;
-  attribute_types: Record<string, number>;
-  resource_attributes: Record<string, string>;
-  resource_attribute_types: Record<string, number>;
+  attr_keys: string[];
+  attr_values: string[];
+  attr_type_keys: string[];
+  attr_types: number[];
+  res_keys: string[];
+  res_values: string[];
+  res_type_keys: string[];
+  res_types: number[];
   scope_name: string;
   scope_version: string;
   extra: string;
@@ -61,7 +55,7 @@ interface Extra {
   sd?: number;
 }
 
-/** Encodes spans as RowBinary rows in the order of SPAN_ROW_STRUCTURE. */
+/** Encodes spans as RowBinary rows in the order of SPAN_ROW_STRUCTURE (dialect.ts). */
 export function spansToRowBinary(spans: readonly Span[]): Buffer {
   const w = new RowBinaryWriter(spans.length * 512);
   // A resource is shared by many spans: encode its columns once and copy the bytes.
@@ -70,7 +64,7 @@ export function spansToRowBinary(spans: readonly Span[]): Buffer {
     let res = resources.get(s.resource);
     if (res === undefined) {
       const rw = new RowBinaryWriter(1024);
-      writeAttributeMaps(rw, s.resource.attributes);
+      writeAttributeArrays(rw, s.resource.attributes);
       res = { service: serviceName(s), bytes: Buffer.from(rw.bytes()) };
       resources.set(s.resource, res);
     }
@@ -86,7 +80,7 @@ export function spansToRowBinary(spans: readonly Span[]): Buffer {
     w.int64(s.endTimeUnixNano > s.startTimeUnixNano ? s.endTimeUnixNano - s.startTimeUnixNano : 0n);
     w.uint8(s.status.code);
     w.string(s.status.message);
-    writeAttributeMaps(w, s.attributes);
+    writeAttributeArrays(w, s.attributes);
     w.raw(res.bytes);
     w.string(s.scope.name);
     w.string(s.scope.version);
@@ -143,11 +137,11 @@ export function rowsToSpans(rows: readonly SpanRow[]): Span[] {
   const scopes = new Map<string, Scope>();
   return rows.map((r) => {
     const x = JSON.parse(r.extra || '{}') as Extra;
-    const rkey = JSON.stringify([r.resource_attributes, r.resource_attribute_types, x.rs, x.rd]);
+    const rkey = JSON.stringify([r.res_keys, r.res_values, r.res_type_keys, r.res_types, x.rs, x.rd]);
     let resource = resources.get(rkey);
     if (!resource) {
       resource = {
-        attributes: joinAttributes(r.resource_attributes, r.resource_attribute_types),
+        attributes: joinAttributes(r.res_keys, r.res_values, r.res_type_keys, r.res_types),
         droppedAttributesCount: x.rd ?? 0,
         schemaUrl: x.rs ?? '',
       };
@@ -176,7 +170,7 @@ export function rowsToSpans(rows: readonly SpanRow[]): Span[] {
       kind: Number(r.kind) as SpanKind,
       startTimeUnixNano: start,
       endTimeUnixNano: start + BigInt(r.duration_ns),
-      attributes: joinAttributes(r.attributes, r.attribute_types),
+      attributes: joinAttributes(r.attr_keys, r.attr_values, r.attr_type_keys, r.attr_types),
       droppedAttributesCount: x.d?.[0] ?? 0,
       events: (x.e ?? []).map(([t, name, attrs, dropped]) => ({
         timeUnixNano: BigInt(t),

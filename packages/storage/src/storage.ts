@@ -12,6 +12,8 @@ export interface SpanWriter {
    * - MUST reject when any span could not be stored; the caller may retry the whole batch.
    * - MAY store a span twice when a batch is retried; readers MUST return it once.
    * - MUST accept spans of any trace in any order, and spans of one trace across batches.
+   * - MUST drop (and count in `stats().expiredSpans`) spans that start before the retention
+   *   window, and resolve as if they were stored.
    */
   write(spans: readonly Span[]): Promise<void>;
 }
@@ -52,6 +54,38 @@ export interface Operation {
   spanKind: string;
 }
 
+/** One edge of the service graph over a window, from the ingest-time `dependencies` table. */
+export interface DependencyLink {
+  parent: string;
+  child: string;
+  callCount: number;
+  errorCount: number;
+  /** Sum of the child spans' durations, in nanoseconds. */
+  durationSumNano: bigint;
+}
+
+export interface LatencyQuery {
+  /** Inclusive window on span start, in nanoseconds. */
+  startMin: bigint;
+  startMax: bigint;
+  /** Only this service's operations when set. */
+  service?: string;
+  /** Only root spans (the anomaly baselines) when true. */
+  rootOnly?: boolean;
+}
+
+/** Latency of one operation over a window, from the ingest-time `latency_stats` table. */
+export interface OperationLatency {
+  service: string;
+  name: string;
+  spanKind: string;
+  count: number;
+  errorCount: number;
+  p50Nano: number;
+  p95Nano: number;
+  p99Nano: number;
+}
+
 export interface SpanReader {
   /** MUST return every stored span of the trace exactly once, or [] when the trace is unknown. */
   getTrace(traceId: string): Promise<Span[]>;
@@ -63,9 +97,22 @@ export interface SpanReader {
   getServices(): Promise<string[]>;
   /** Operations of a service, sorted by name; only those of `spanKind` when given. */
   getOperations(service: string, spanKind?: string): Promise<Operation[]>;
+  /** Service-to-service calls (a child span whose parent is in another service) that started in the
+   * window, summed per edge. MUST be answered from ingest-time aggregates, never by scanning spans. */
+  getDependencies(startMin: bigint, startMax: bigint): Promise<DependencyLink[]>;
+  /** Per-operation latency quantiles over the window, sorted by service then name.
+   * MUST be answered from ingest-time aggregates. */
+  getLatencies(query: LatencyQuery): Promise<OperationLatency[]>;
+}
+
+export interface StoreStats {
+  /** Spans that arrived already older than the retention window: accepted, not stored. */
+  expiredSpans: number;
 }
 
 export interface Storage extends SpanWriter, SpanReader {
+  /** Counters since the store was opened. */
+  stats(): StoreStats;
   /** Flushes pending work and releases the engine. The store MUST NOT be used afterwards. */
   close(): Promise<void>;
 }

@@ -2,6 +2,7 @@
  * Turns a TraceQuery into a WHERE clause over `spans`, with every value a bound parameter.
  * Only column names and parameter placeholders that this file writes appear in the SQL text.
  */
+import type { Dialect } from './dialect.ts';
 import { StorageError } from './errors.ts';
 import { spanKindFromName } from './span-kind-names.ts';
 import type { TraceQuery } from './storage.ts';
@@ -9,7 +10,7 @@ import type { QueryParams } from './transport.ts';
 
 const STATUS: Record<string, number> = { UNSET: 0, OK: 1, ERROR: 2 };
 
-export function traceFilter(q: TraceQuery): { where: string; params: QueryParams } {
+export function traceFilter(d: Dialect, q: TraceQuery): { where: string; params: QueryParams } {
   const params: QueryParams = {
     service: q.service,
     startMin: q.startMin,
@@ -17,8 +18,8 @@ export function traceFilter(q: TraceQuery): { where: string; params: QueryParams
   };
   const and = [
     'service = {service:String}',
-    'start_time >= fromUnixTimestamp64Nano({startMin:Int64})',
-    'start_time <= fromUnixTimestamp64Nano({startMax:Int64})',
+    `${d.start} >= ${d.nanos('startMin')}`,
+    `${d.start} <= ${d.nanos('startMax')}`,
   ];
   if (q.operation) {
     params.operation = q.operation;
@@ -39,21 +40,23 @@ export function traceFilter(q: TraceQuery): { where: string; params: QueryParams
     i++;
     params[k] = key;
     params[v] = value;
-    and.push(tagCondition(key, value, k, v));
+    and.push(tagCondition(d, key, value, k, v));
   }
   return { where: and.join(' AND '), params };
 }
 
-function tagCondition(key: string, value: string, k: string, v: string): string {
+function tagCondition(d: Dialect, key: string, value: string, k: string, v: string): string {
+  const a = d.attr('attributes', k);
+  const r = d.attr('resource_attributes', k);
   const generic =
     value === ''
-      ? `(mapContains(attributes, {${k}:String}) AND attributes[{${k}:String}] = '' OR mapContains(resource_attributes, {${k}:String}) AND resource_attributes[{${k}:String}] = '')`
-      : `(attributes[{${k}:String}] = {${v}:String} OR resource_attributes[{${k}:String}] = {${v}:String})`;
+      ? `(${d.hasAttr('attributes', k)} AND ${a} = '' OR ${d.hasAttr('resource_attributes', k)} AND ${r} = '')`
+      : `(${a} = {${v}:String} OR ${r} = {${v}:String})`;
   switch (key) {
     case 'error':
       // Jaeger shows ERROR status as error=true, so searching for it must find those spans.
       if (value === 'true') return `(status_code = 2 OR ${generic})`;
-      if (value === 'false') return `(status_code != 2 AND attributes[{${k}:String}] != 'true')`;
+      if (value === 'false') return `(status_code != 2 AND ${a} != 'true')`;
       return generic;
     case 'span.kind': {
       const kind = spanKindFromName(value);

@@ -7,6 +7,8 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
+import { openStore } from '../src/index.ts';
+import { storageConformance } from './conformance.ts';
 import type { ClickHouseCluster, ClickHouseServer } from './support/clickhouse-server.ts';
 import { startClickHouseCluster } from './support/clickhouse-server.ts';
 
@@ -78,4 +80,12 @@ test('a Distributed table keyed by the last trace-id byte puts each trace on sha
   }
   // Right after the 200, through shard 1's Distributed table, both shards answer.
   assert.equal((await shards[1]!.query('SELECT count() FROM g.t')).trim(), '4');
+});
+
+// The conformance suite on the 2-shard cluster, through `--storage clickhouse+cluster://…`.
+const clusterUrl = () =>
+  `clickhouse+cluster://${cluster.shards.map((s) => s.url.replace('http://', '')).join(',')}/genba_conformance?cluster=${cluster.name}`;
+storageConformance('2-shard ClickHouse 18.16 cluster', {
+  open: () => openStore({ dataDir: '', storage: clusterUrl() }),
+  reopen: () => openStore({ dataDir: '', storage: clusterUrl() }),
 });

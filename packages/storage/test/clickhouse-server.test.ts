@@ -4,6 +4,8 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
+import { openStore } from '../src/index.ts';
+import { storageConformance } from './conformance.ts';
 import type { ClickHouseServer } from './support/clickhouse-server.ts';
 import { startClickHouse } from './support/clickhouse-server.ts';
 
@@ -24,4 +26,12 @@ test('it stores and reads rows (Nested columns, as the baseline schema will use)
   );
   await server.query("INSERT INTO t VALUES (1, ['a','b'], ['x','y'])");
   assert.equal((await server.query("SELECT attrs.value[indexOf(attrs.key, 'b')] FROM t")).trim(), 'y');
+});
+
+// The conformance suite on Debian's 18.16 server, through `--storage clickhouse://…` (baseline form).
+storageConformance('ClickHouse 18.16 server', {
+  open: () =>
+    openStore({ dataDir: '', storage: `${server.url.replace('http', 'clickhouse')}/genba_conformance` }),
+  reopen: () =>
+    openStore({ dataDir: '', storage: `${server.url.replace('http', 'clickhouse')}/genba_conformance` }),
 });

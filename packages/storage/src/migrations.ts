@@ -1,0 +1,60 @@
+/**
+ * Versioned migrations. `genba_schema` records the version a store is at; a store without it that
+ * has `spans` was made by Genba before versions were recorded (version 1). Opening a store brings it
+ * to SCHEMA_VERSION. Every step is idempotent, so a migration cut short by a crash runs again cleanly.
+ */
+import type { Dialect } from './dialect.ts';
+import { type SchemaOptions, schemaStatements } from './schema.ts';
+import type { Transport } from './transport.ts';
+
+/** 2: day-partitioned `traces` and `operations`, `dependencies` and `latency_stats`. */
+export const SCHEMA_VERSION = 2;
+
+async function tableNames(t: Transport): Promise<Set<string>> {
+  const rows = await t.rows<{ name: string }>(
+    'SELECT name FROM system.tables WHERE database = currentDatabase()',
+  );
+  return new Set(rows.map((r) => r.name));
+}
+
+export async function currentVersion(t: Transport): Promise<number> {
+  const tables = await tableNames(t);
+  if (tables.has('genba_schema')) {
+    const [row] = await t.rows<{ v: string | number }>('SELECT max(version) AS v FROM genba_schema');
+    return Number(row?.v ?? 0);
+  }
+  return tables.has('spans') || tables.has('spans_local') ? 1 : 0;
+}
+
+/** Version 1 (modern form only) had unpartitioned `traces`/`operations` with SimpleAggregateFunction columns. */
+async function fromVersion1(t: Transport, d: Dialect, opts: SchemaOptions): Promise<void> {
+  const tables = await tableNames(t);
+  for (const view of ['traces_mv', 'operations_mv', 'services']) await t.exec(`DROP TABLE IF EXISTS ${view}`);
+  if (tables.has('traces') && !tables.has('traces_v1')) await t.exec('RENAME TABLE traces TO traces_v1');
+  if (tables.has('operations') && !tables.has('operations_v1'))
+    await t.exec('RENAME TABLE operations TO operations_v1');
+  for (const ddl of schemaStatements(d, opts)) await t.exec(ddl);
+  // The copies merge states, so running one twice leaves the same summaries.
+  await t.exec(`INSERT INTO traces SELECT toDate(min(start_time)) AS day, trace_id,
+      minState(toUnixTimestamp64Nano(start_time)), maxState(toUnixTimestamp64Nano(end_time)),
+      uniqMergeState(span_ids), uniqIfMergeState(error_span_ids),
+      maxIfState(toString(root_service), root_service != ''), maxIfState(toString(root_name), root_name != ''),
+      groupUniqArrayState(svc)
+    FROM traces_v1 ARRAY JOIN services AS svc GROUP BY trace_id`);
+  await t.exec(`INSERT INTO operations SELECT toDate(max(last_seen)), service, name, kind
+    FROM operations_v1 GROUP BY service, name, kind`);
+  await t.exec('DROP TABLE IF EXISTS traces_v1');
+  await t.exec('DROP TABLE IF EXISTS operations_v1');
+}
+
+/** Creates a new store, or upgrades an older one, to SCHEMA_VERSION. Returns the version found. */
+export async function migrate(t: Transport, d: Dialect, opts: SchemaOptions = {}): Promise<number> {
+  const found = await currentVersion(t);
+  if (found === 1) await fromVersion1(t, d, opts);
+  else for (const ddl of schemaStatements(d, opts)) await t.exec(ddl);
+  if (found < SCHEMA_VERSION) {
+    await t.exec('CREATE TABLE IF NOT EXISTS genba_schema (version UInt32, applied DateTime) ENGINE = Log');
+    await t.exec('INSERT INTO genba_schema SELECT {v:UInt32}, now()', { v: SCHEMA_VERSION });
+  }
+  return found;
+}
