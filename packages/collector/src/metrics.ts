@@ -1,6 +1,12 @@
 /** Counters for /metrics, in Prometheus text format. Labels are fixed by code, never by input. */
 export class Metrics {
   #counters = new Map<string, { help: string; values: Map<string, number> }>();
+  #observed = new Map<string, { help: string; read: () => number }>();
+
+  /** A counter kept elsewhere (a store's own count), read at every render. */
+  observe(name: string, help: string, read: () => number): void {
+    this.#observed.set(name, { help, read });
+  }
 
   counter(name: string, help: string): (labels: Record<string, string>, by?: number) => void {
     let c = this.#counters.get(name);
@@ -23,6 +29,8 @@ export class Metrics {
       out.push(`# HELP ${name} ${c.help}`, `# TYPE ${name} counter`);
       for (const [labels, v] of c.values) out.push(`${name}${labels ? `{${labels}}` : ''} ${v}`);
     }
+    for (const [name, o] of this.#observed)
+      out.push(`# HELP ${name} ${o.help}`, `# TYPE ${name} counter`, `${name} ${o.read()}`);
     return `${out.join('\n')}\n`;
   }
 }

@@ -25,6 +25,14 @@ function integer(v: string): number {
   return n;
 }
 
+function days(v: string): number {
+  if (v === '0') return 0;
+  const ns = parseDuration(v);
+  if (ns === undefined || ns <= 0n)
+    throw new InvalidArgumentError('expected a duration such as 7d or 36h, or 0');
+  return Number(ns) / 86_400e9;
+}
+
 function millis(v: string): number {
   const ns = parseDuration(v);
   if (ns === undefined) throw new InvalidArgumentError('expected a duration such as 10s, 500ms or 2m');
@@ -51,7 +59,16 @@ export async function main(argv: string[]): Promise<void> {
       positive,
       16 * 1024 * 1024,
     )
-    .option('--retention-days <n>', 'days to keep spans (default: keep for ever)', positive)
+    .option(
+      '--storage <where>',
+      'embedded, clickhouse://host:8123/db or clickhouse+cluster://h1:8123,h2:8123/db?cluster=NAME',
+      process.env.GENBA_STORAGE ?? 'embedded',
+    )
+    .option(
+      '--retention <d>',
+      'how long to keep spans, e.g. 7d or 36h; 0 keeps them for ever (default: 7d)',
+      days,
+    )
     .option('--log-level <level>', 'fatal, error, warn, info, debug or silent', 'warn')
     .action(async (o) => {
       const server = await startServer({
@@ -60,7 +77,8 @@ export async function main(argv: string[]): Promise<void> {
         otlpHttpPort: o.otlpHttpPort,
         queryPort: o.queryPort,
         maxBodyBytes: o.maxBodyBytes,
-        retentionDays: o.retentionDays,
+        storage: o.storage,
+        retentionDays: o.retention ?? 7,
         logLevel: o.logLevel,
       }).catch((err: NodeJS.ErrnoException & { address?: string; port?: number }) => {
         // Say what went wrong in one line; a stack trace helps nobody who only ran `npm start`.
@@ -71,7 +89,9 @@ export async function main(argv: string[]): Promise<void> {
         else console.error(`genba serve: ${err.message}`);
         process.exit(1);
       });
-      console.log(`genba serve: store in ${o.dataDir}`);
+      console.log(
+        `genba serve: store ${o.storage === 'embedded' ? `in ${o.dataDir}` : `at ${o.storage.replace(/\/\/[^@/]*@/, '//')}`}, keeping spans ${(o.retention ?? 7) ? `${o.retention ?? 7} days` : 'for ever'}`,
+      );
       console.log(`  web UI and Jaeger API  ${server.urls.query}/`);
       console.log(`  OTLP/HTTP              ${server.urls.otlpHttp}/v1/traces`);
       console.log(`  metrics                ${server.urls.query}/metrics`);

@@ -1,16 +1,18 @@
 /**
- * Wires one Genba process: the embedded store, the OTLP/HTTP receiver, the Jaeger query API,
+ * Wires one Genba process: the store (embedded or ClickHouse), the OTLP/HTTP receiver, the Jaeger query API,
  * the web UI, /health and /metrics.
  */
 import { Admission, errorAnswer, Metrics, registerOtlpHttp } from '@genba/collector';
 import { failure, registerJaegerRoutes } from '@genba/query';
-import { openEmbeddedStore, type Storage } from '@genba/storage';
+import { openStore, type Storage } from '@genba/storage';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { DEFAULT_UI_DIR, uiHandler } from './static-ui.ts';
 
 export interface ServerOptions {
   /** Directory of the embedded store. */
   dataDir: string;
+  /** `embedded` (the default), `clickhouse://host:8123/db` or `clickhouse+cluster://h1,h2/db?cluster=NAME`. */
+  storage?: string;
   /** Address every listener binds to; 127.0.0.1 unless said otherwise. */
   host?: string;
   /** 0 picks a free port. */
@@ -20,6 +22,7 @@ export interface ServerOptions {
   maxBodyBytes?: number;
   /** Spans decoded but not yet durable, beyond which receivers answer 429. */
   maxInFlightSpans?: number;
+  /** Days to keep spans (default 7); 0 keeps them for ever. */
   retentionDays?: number;
   uiDir?: string;
   logLevel?: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'silent';
@@ -45,8 +48,17 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const host = opts.host ?? '127.0.0.1';
   const maxBodyBytes = opts.maxBodyBytes ?? 16 * MiB;
   const logger = { level: opts.logLevel ?? 'warn' };
-  const store = await openEmbeddedStore({ dataDir: opts.dataDir, retentionDays: opts.retentionDays });
+  const store = await openStore({
+    dataDir: opts.dataDir,
+    storage: opts.storage,
+    retentionDays: opts.retentionDays ?? 7,
+  });
   const metrics = new Metrics();
+  metrics.observe(
+    'genba_store_spans_expired_total',
+    'Spans accepted but not stored, because they started before the retention window',
+    () => store.stats().expiredSpans,
+  );
   const apps: FastifyInstance[] = [];
   try {
     const admission = new Admission(
