@@ -7,8 +7,8 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { openStore } from '../src/index.ts';
-import { storageConformance } from './conformance.ts';
+import { openStore, shardOf } from '../src/index.ts';
+import { loadFixture, storageConformance } from './conformance.ts';
 import type { ClickHouseCluster, ClickHouseServer } from './support/clickhouse-server.ts';
 import { startClickHouseCluster } from './support/clickhouse-server.ts';
 
@@ -87,5 +87,32 @@ const clusterUrl = () =>
   `clickhouse+cluster://${cluster.shards.map((s) => s.url.replace('http://', '')).join(',')}/genba_conformance?cluster=${cluster.name}`;
 storageConformance('2-shard ClickHouse 18.16 cluster', {
   open: () => openStore({ dataDir: '', storage: clusterUrl() }),
-  reopen: () => openStore({ dataDir: '', storage: clusterUrl() }),
+  reopen: (opts) => openStore({ dataDir: '', storage: clusterUrl(), ...opts }),
+});
+
+test('through --storage, each trace is written to one shard, by the same rule as the Distributed tables', async () => {
+  const store = await openStore({
+    dataDir: '',
+    storage: clusterUrl().replace('genba_conformance', 'genba_routing'),
+  });
+  try {
+    const [span] = loadFixture('basic.otlp.json');
+    const ids = [0x10, 0x11, 0x12, 0x13].map(traceIdHex);
+    await store.write(ids.map((traceId) => ({ ...span, traceId })));
+    for (const [i, shard] of cluster.shards.entries()) {
+      const local = await shard.query(
+        'SELECT lower(hex(trace_id)) FROM genba_routing.spans_local ORDER BY 1',
+      );
+      assert.deepEqual(
+        local.trim().split('\n'),
+        ids.filter((_, k) => k % 2 === i),
+      );
+      assert.equal(shardOf(ids[i], 2), i);
+    }
+    const all = await cluster.shards[1].query('SELECT count() FROM genba_routing.spans');
+    assert.equal(all.trim(), '4');
+    for (const id of ids) assert.equal((await store.getTrace(id)).length, 1);
+  } finally {
+    await store.close();
+  }
 });

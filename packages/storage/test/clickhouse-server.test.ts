@@ -32,6 +32,10 @@ test('it stores and reads rows (Nested columns, as the baseline schema will use)
 storageConformance('ClickHouse 18.16 server', {
   open: () =>
     openStore({ dataDir: '', storage: `${server.url.replace('http', 'clickhouse')}/genba_conformance` }),
-  reopen: () =>
-    openStore({ dataDir: '', storage: `${server.url.replace('http', 'clickhouse')}/genba_conformance` }),
+  reopen: (opts) =>
+    openStore({
+      dataDir: '',
+      storage: `${server.url.replace('http', 'clickhouse')}/genba_conformance`,
+      ...opts,
+    }),
 });

@@ -12,8 +12,9 @@ import type { Storage } from '../src/index.ts';
 export interface StoreFactory {
   /** A new, empty store. */
   open(): Promise<Storage>;
-  /** The same store again after close(), as after a restart; omit when the backend has no such notion. */
-  reopen?(): Promise<Storage>;
+  /** The same store again after close(), as after a restart, with these options; omit when the
+   * backend has no such notion. */
+  reopen?(opts?: { retentionDays?: number }): Promise<Storage>;
 }
 
 export function loadFixture(name: string): Span[] {
@@ -25,6 +26,7 @@ const B = '0000000000000000a1b2c3d4e5f60718';
 const C = '7c1e0d4a9b3f2e6d5c4b3a2918070605';
 const BASE = 1767225600n * 1_000_000_000n;
 const MS = 1_000_000n;
+const IDS: Record<string, string> = { A, B, C };
 const window = { startMin: BASE - 3600n * 1000n * MS, startMax: BASE + 3600n * 1000n * MS, limit: 20 };
 
 /** Spans compared field by field, ignoring object identity of shared resources. */
@@ -32,6 +34,20 @@ function plain(spans: Span[]): unknown[] {
   return [...spans]
     .sort((a, b) => (a.spanId < b.spanId ? -1 : 1))
     .map((s) => ({ ...s, resource: { ...s.resource }, scope: { ...s.scope } }));
+}
+
+interface QueryCase {
+  name: string;
+  query: {
+    service: string;
+    operation?: string;
+    tags?: Record<string, string>;
+    startMaxMs?: number;
+    durationMinMs?: number;
+    durationMaxMs?: number;
+    limit?: number;
+  };
+  expect: string[];
 }
 
 export function storageConformance(name: string, factory: StoreFactory): void {
@@ -101,56 +117,78 @@ export function storageConformance(name: string, factory: StoreFactory): void {
       assert.deepEqual(a.services, ['frontend', 'payments']);
     });
 
-    test('findTraces honours operation, limit and the time window', async () => {
-      const byOp = await store.findTraces({ service: 'frontend', operation: 'GET /home', ...window });
-      assert.deepEqual(
-        byOp.map((t) => t.traceId),
-        [C],
-      );
-      const limited = await store.findTraces({ service: 'frontend', ...window, limit: 1 });
-      assert.deepEqual(
-        limited.map((t) => t.traceId),
-        [C],
-      );
-      const early = await store.findTraces({ service: 'frontend', ...window, startMax: BASE + 1000n * MS });
-      assert.deepEqual(
-        early.map((t) => t.traceId),
-        [A],
-      );
+    const cases = JSON.parse(readFileSync(new URL('./fixtures/queries.json', import.meta.url), 'utf8'))
+      .cases as QueryCase[];
+    for (const c of cases) {
+      test(`findTraces (fixtures/queries.json): ${c.name}`, async () => {
+        const q = c.query;
+        const got = await store.findTraces({
+          service: q.service,
+          operation: q.operation,
+          tags: q.tags,
+          startMin: window.startMin,
+          startMax: q.startMaxMs === undefined ? window.startMax : BASE + BigInt(q.startMaxMs) * MS,
+          durationMin: q.durationMinMs === undefined ? undefined : BigInt(q.durationMinMs) * MS,
+          durationMax: q.durationMaxMs === undefined ? undefined : BigInt(q.durationMaxMs) * MS,
+          limit: q.limit ?? window.limit,
+        });
+        assert.deepEqual(
+          got.map((t) => t.traceId),
+          c.expect.map((k) => IDS[k]),
+        );
+      });
+    }
+
+    test('dependencies: calls between services, summed per edge over the window', async () => {
+      assert.deepEqual(await store.getDependencies(window.startMin, window.startMax), [
+        { parent: 'frontend', child: 'payments', callCount: 1, errorCount: 1, durationSumNano: 80n * MS },
+      ]);
+      assert.deepEqual(await store.getDependencies(BASE + 3_600_000n * MS, BASE + 7_200_000n * MS), []);
     });
 
-    test('duration bounds apply to the matching span', async () => {
-      const slow = await store.findTraces({ service: 'legacy', ...window, durationMin: 1000n * MS });
-      assert.deepEqual(
-        slow.map((t) => t.traceId),
-        [B],
-      );
-      const none = await store.findTraces({ service: 'frontend', ...window, durationMin: 1000n * MS });
-      assert.deepEqual(none, []);
-      const fast = await store.findTraces({ service: 'frontend', ...window, durationMax: 20n * MS });
-      assert.deepEqual(
-        fast.map((t) => t.traceId),
-        [C],
-      );
+    test('dependencies: a child written before its parent still makes an edge', async () => {
+      const [parent] = fixture.filter((s) => s.spanId === 'a000000000000002');
+      const [child] = fixture.filter((s) => s.spanId === 'a000000000000003');
+      const t = '3000000000000000000000000000000d';
+      const later = 2n * 86_400_000n * MS;
+      const shift = (s: Span, spanId: string, parentSpanId: string) => ({
+        ...s,
+        traceId: t,
+        spanId,
+        parentSpanId,
+        startTimeUnixNano: s.startTimeUnixNano + later,
+        endTimeUnixNano: s.endTimeUnixNano + later,
+      });
+      await store.write([shift(child, 'd000000000000002', 'd000000000000001')]);
+      await store.write([shift(parent, 'd000000000000001', '')]);
+      const got = await store.getDependencies(BASE + later - 60_000n * MS, BASE + later + 60_000n * MS);
+      assert.deepEqual(got, [
+        { parent: 'frontend', child: 'payments', callCount: 1, errorCount: 1, durationSumNano: 80n * MS },
+      ]);
     });
 
-    test('tags match span and resource attributes as text, all on one span', async () => {
-      const find = (tags: Record<string, string>, service = 'frontend') =>
-        store.findTraces({ service, ...window, tags }).then((r) => r.map((t) => t.traceId));
-      assert.deepEqual(await find({ 'http.response.status_code': '500' }), [C]);
-      assert.deepEqual(await find({ 'host.name': 'web-1', 'http.route': '/checkout' }), [A]);
-      assert.deepEqual(await find({ 'http.route': '/checkout', 'http.response.status_code': '402' }), []);
-      assert.deepEqual(await find({ amount: '12.5', retry: 'false' }, 'payments'), [A]);
-      assert.deepEqual(await find({ 'error.type': "' OR 1=1 --" }, 'payments'), []);
-    });
-
-    test('intrinsic tags: error, span.kind, otel.status_code', async () => {
-      const find = (tags: Record<string, string>, service = 'frontend') =>
-        store.findTraces({ service, ...window, tags }).then((r) => r.map((t) => t.traceId));
-      assert.deepEqual(await find({ error: 'true' }), [C]);
-      assert.deepEqual(await find({ error: 'true' }, 'payments'), [A]);
-      assert.deepEqual(await find({ 'span.kind': 'client' }), [A]);
-      assert.deepEqual(await find({ 'otel.status_code': 'ERROR' }), [C]);
+    test('latencies per operation over the window, and of root spans only', async () => {
+      const all = await store.getLatencies({ ...window, service: 'frontend' });
+      assert.deepEqual(
+        all.map((l) => [l.name, l.spanKind, l.count, l.errorCount]),
+        [
+          ['GET /checkout', 'server', 1, 0],
+          ['GET /home', 'server', 1, 1],
+          ['POST /pay', 'client', 1, 0],
+        ],
+      );
+      const checkout = all[0];
+      assert.equal(checkout.p50Nano, 120e6);
+      assert.equal(checkout.p99Nano, 120e6);
+      const roots = await store.getLatencies({ ...window, rootOnly: true });
+      assert.deepEqual(
+        roots.map((l) => [l.service, l.name]),
+        [
+          ['frontend', 'GET /checkout'],
+          ['frontend', 'GET /home'],
+          ['legacy', 'legacy-call'],
+        ],
+      );
     });
 
     test('a value that tries to end the insert data is stored as text', async () => {
@@ -210,6 +248,31 @@ export function storageConformance(name: string, factory: StoreFactory): void {
         store = await factory.reopen!();
         assert.deepEqual(plain(await store.getTrace(A)), plain(fixture.filter((s) => s.traceId === A)));
         assert.deepEqual(await store.getServices(), ['frontend', 'legacy', 'payments']);
+      });
+
+      test('retention: expired days are dropped on open; spans that arrive expired are counted, not stored', async () => {
+        const [b] = fixture.filter((s) => s.traceId === B);
+        const now = BigInt(Date.now()) * MS;
+        const at = (traceId: string, start: bigint) => ({
+          ...b,
+          traceId,
+          startTimeUnixNano: start,
+          endTimeUnixNano: start + MS,
+        });
+        const fresh = at('40000000000000000000000000000001', now - 60_000n * MS);
+        const old = at('40000000000000000000000000000002', now - 10n * 86_400_000n * MS);
+        await store.write([fresh, old]);
+        assert.equal((await store.getTrace(old.traceId)).length, 1);
+        await store.close();
+        store = await factory.reopen!({ retentionDays: 7 });
+        assert.deepEqual(await store.getTrace(old.traceId), []);
+        assert.deepEqual(await store.getTrace(A), [], 'the fixture, dated 2026-01-01, expired too');
+        assert.equal((await store.getTrace(fresh.traceId)).length, 1);
+        assert.deepEqual(await store.getServices(), ['legacy']);
+        const late = at('40000000000000000000000000000003', now - 8n * 86_400_000n * MS);
+        await store.write([late]);
+        assert.equal(store.stats().expiredSpans, 1);
+        assert.deepEqual(await store.getTrace(late.traceId), []);
       });
     }
   });

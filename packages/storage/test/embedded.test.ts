@@ -1,8 +1,9 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after } from 'node:test';
-import { openEmbeddedStore } from '../src/index.ts';
+import { after, test } from 'node:test';
+import { ChdbTransport, currentVersion, openEmbeddedStore, SCHEMA_VERSION } from '../src/index.ts';
 import { storageConformance } from './conformance.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'genba-store-'));
@@ -10,5 +11,41 @@ after(() => rmSync(dir, { recursive: true, force: true }));
 
 storageConformance('embedded chdb', {
   open: () => openEmbeddedStore({ dataDir: dir }),
-  reopen: () => openEmbeddedStore({ dataDir: dir }),
+  reopen: (opts) => openEmbeddedStore({ dataDir: dir, ...opts }),
+});
+
+test('a store made by Genba before versioned migrations opens and upgrades itself', async () => {
+  const old = mkdtempSync(join(tmpdir(), 'genba-store-v1-'));
+  try {
+    const sql = readFileSync(new URL('./fixtures/schema-v1.sql', import.meta.url), 'utf8');
+    const t = new ChdbTransport({ dataDir: old });
+    const statements = sql.replace(/^--.*$/gm, '').split(/;\s*$/m);
+    for (const s of statements) if (s.trim()) await t.exec(s);
+    assert.equal(await currentVersion(t), 1);
+    await t.close();
+
+    const store = await openEmbeddedStore({ dataDir: old });
+    try {
+      const spans = await store.getTrace('11111111111111111111111111111111');
+      assert.deepEqual(spans.map((s) => s.name).sort(), ['GET /cart', 'reserve']);
+      assert.deepEqual(await store.getServices(), ['shop', 'stock']);
+      const [summary] = await store.findTraces({
+        service: 'shop',
+        startMin: 0n,
+        startMax: 2n ** 62n,
+        limit: 5,
+      });
+      assert.equal(summary.rootName, 'GET /cart');
+      assert.equal(summary.spanCount, 2);
+      assert.equal(summary.errorCount, 1);
+      assert.equal(summary.durationNano, 50_000_000n);
+    } finally {
+      await store.close();
+    }
+    const again = new ChdbTransport({ dataDir: old });
+    assert.equal(await currentVersion(again), SCHEMA_VERSION);
+    await again.close();
+  } finally {
+    rmSync(old, { recursive: true, force: true });
+  }
 });
