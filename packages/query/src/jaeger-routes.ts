@@ -11,6 +11,15 @@ import { parseTraceQuery } from './jaeger-search-params.ts';
 
 type Query = Record<string, string | string[] | undefined>;
 
+/** A non-negative integer of milliseconds, or the default when absent. */
+function millisParam(q: Query, name: string, fallback: number): bigint {
+  const v = q[name];
+  if (v === undefined || v === '') return BigInt(fallback);
+  if (typeof v !== 'string' || !/^\d{1,15}$/.test(v))
+    throw new GenbaError('bad_request', `parameter '${name}' must be milliseconds as a whole number`);
+  return BigInt(v);
+}
+
 function traceIdParam(raw: string): string {
   const id = normalizeTraceId(raw);
   if (!id) throw new GenbaError('bad_request', `malformed trace id "${raw}": expected 1 to 32 hex digits`);
@@ -52,6 +61,15 @@ export function registerJaegerRoutes(app: FastifyInstance, store: Storage): void
     const traces = await store.getTraces(summaries.map((s) => s.traceId));
     const ordered = summaries.map((s) => traces.get(s.traceId)).filter((t) => t !== undefined);
     return ok(toJaegerTraces(ordered));
+  });
+
+  // Jaeger's service graph: endTs and lookback in milliseconds, answered from ingest-time aggregates.
+  app.get<{ Querystring: Query }>('/api/dependencies', async (req) => {
+    const end = millisParam(req.query, 'endTs', Date.now()) * 1_000_000n;
+    const lookback = millisParam(req.query, 'lookback', 86_400_000) * 1_000_000n;
+    const links = await store.getDependencies(end - lookback, end);
+    const data = links.map((l) => ({ parent: l.parent, child: l.child, callCount: l.callCount }));
+    return ok(data, data.length);
   });
 
   app.get<{ Params: { traceId: string } }>('/api/traces/:traceId', async (req) => {

@@ -63,6 +63,19 @@ describe('Jaeger query API v1', () => {
     assert.equal(byIds.body.data.length, 2);
   });
 
+  test('dependencies: the service graph over endTs - lookback, in Jaeger shape', async () => {
+    const endTs = BASE_US / 1000n + 3_600_000n;
+    const got = await getJson(`${q}/api/dependencies?endTs=${endTs}&lookback=7200000`);
+    assert.deepEqual(got.body.data, [{ parent: 'frontend', child: 'payments', callCount: 1 }]);
+    const before = await getJson(
+      `${q}/api/dependencies?endTs=${BASE_US / 1000n - 3_600_000n}&lookback=60000`,
+    );
+    assert.deepEqual(before.body.data, []);
+    const bad = await getJson(`${q}/api/dependencies?lookback=1h`);
+    assert.equal(bad.status, 400);
+    assert.match(bad.body.errors[0].msg, /lookback/);
+  });
+
   test('a 64-bit trace id prints the way Jaeger prints it', async () => {
     const r = await getJson(`${q}/api/traces/A1B2C3D4E5F60718`);
     assert.equal(r.status, 200);
