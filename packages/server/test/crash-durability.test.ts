@@ -1,6 +1,8 @@
 /**
  * `kill -9` while spans stream in: every span that was acknowledged with 2xx is there after a restart.
- * The server runs as a real child process through the `genba` command.
+ * The server runs as a real child process through the `genba` command, once on the embedded store
+ * and once with `--storage clickhouse://…` on Debian's ClickHouse 18.16 server, which keeps running
+ * across the kill and the restart.
  */
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -9,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { encodeTraceRequest } from '@genba/otlp';
+import { startClickHouse } from '../../storage/test/support/clickhouse-server.ts';
 import { generateTrace, mulberry32 } from '../src/index.ts';
 
 const bin = new URL('../bin/genba.mjs', import.meta.url).pathname;
@@ -20,7 +23,7 @@ function exited(child: ChildProcess): Promise<void> {
   return new Promise((r) => child.once('exit', () => r()));
 }
 
-async function serve(): Promise<{ child: ChildProcess; otlp: string; query: string }> {
+async function serve(extraArgs: string[]): Promise<{ child: ChildProcess; otlp: string; query: string }> {
   const child = spawn(
     process.execPath,
     [
@@ -34,6 +37,7 @@ async function serve(): Promise<{ child: ChildProcess; otlp: string; query: stri
       '0',
       '--log-level',
       'silent',
+      ...extraArgs,
     ],
     { stdio: ['ignore', 'pipe', 'inherit'] },
   );
@@ -49,8 +53,9 @@ async function serve(): Promise<{ child: ChildProcess; otlp: string; query: stri
   });
 }
 
-test('acknowledged spans survive kill -9', { timeout: 120_000 }, async () => {
-  const first = await serve();
+/** Streams spans, kills the server with SIGKILL, restarts it; returns the spans acknowledged per trace. */
+async function killDuringIngest(extraArgs: string[]): Promise<Map<string, number>> {
+  const first = await serve(extraArgs);
   const rng = mulberry32(7);
   const acked = new Map<string, number>();
   let stop = false;
@@ -79,7 +84,7 @@ test('acknowledged spans survive kill -9', { timeout: 120_000 }, async () => {
   await gone;
   assert.ok(acked.size > 20, `only ${acked.size} traces were acknowledged before the kill`);
 
-  const second = await serve();
+  const second = await serve(extraArgs);
   try {
     const ids = [...acked.keys()];
     for (let i = 0; i < ids.length; i += 50) {
@@ -95,4 +100,35 @@ test('acknowledged spans survive kill -9', { timeout: 120_000 }, async () => {
     second.child.kill('SIGTERM');
     await gone2;
   }
+  return acked;
+}
+
+function spanCount(acked: Map<string, number>): number {
+  return [...acked.values()].reduce((a, b) => a + b, 0);
+}
+
+test('acknowledged spans survive kill -9', { timeout: 120_000 }, async (t) => {
+  const acked = await killDuringIngest([]);
+  t.diagnostic(`${spanCount(acked)} spans in ${acked.size} traces acknowledged before the kill`);
 });
+
+test(
+  'acknowledged spans survive kill -9 with --storage clickhouse:// (18.16 server)',
+  { timeout: 120_000 },
+  async (t) => {
+    const ch = await startClickHouse();
+    try {
+      const acked = await killDuringIngest([
+        '--storage',
+        `${ch.url.replace('http', 'clickhouse')}/genba_crash`,
+      ]);
+      // The spans are in the ClickHouse server, not in the embedded store: at least every acknowledged one.
+      const total = spanCount(acked);
+      t.diagnostic(`${total} spans in ${acked.size} traces acknowledged before the kill`);
+      const stored = Number(await ch.query('SELECT count() FROM genba_crash.spans'));
+      assert.ok(stored >= total, `the ClickHouse server holds ${stored} spans, ${total} were acknowledged`);
+    } finally {
+      await ch.stop();
+    }
+  },
+);

@@ -1,4 +1,7 @@
-/** Test helpers: a real server on free loopback ports and a temp data dir. */
+/**
+ * Test helpers: a real server on free loopback ports and a temp data dir. GENBA_TEST_STORAGE
+ * (e.g. clickhouse://127.0.0.1:PORT/db), when set, is the store of every server that names none.
+ */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,7 +11,15 @@ export async function withTempServer(
   opts: Partial<ServerOptions> = {},
 ): Promise<RunningServer & { dataDir: string }> {
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'genba-server-'));
-  const server = await startServer({ otlpHttpPort: 0, queryPort: 0, logLevel: 'silent', ...opts, dataDir });
+  const storage = opts.storage ?? process.env.GENBA_TEST_STORAGE;
+  const server = await startServer({
+    otlpHttpPort: 0,
+    queryPort: 0,
+    logLevel: 'silent',
+    ...opts,
+    ...(storage ? { storage } : {}),
+    dataDir,
+  });
   return {
     ...server,
     dataDir,
