@@ -30,6 +30,8 @@ function spansTable(d: Dialect, name: string, retentionDays?: number): string {
       resource_attributes Nested(key String, value String), resource_attribute_types Nested(key String, value UInt8),
       scope_name String, scope_version String, extra String
     ) ENGINE = ReplacingMergeTree PARTITION BY ${d.day} ORDER BY (service, name, start_ns, trace_id, span_id)`;
+  // Granules of 1024 rows: a trace's spans sit in granules of many services, and each one found
+  // by the bloom filter is read whole. Measured on 1M tracegen spans: 8192 → 79 ms median trace by id, 1024 → 39 ms.
   const ttl = retentionDays ? `TTL toDateTime(start_time) + INTERVAL ${Math.floor(retentionDays)} DAY` : '';
   return `CREATE TABLE IF NOT EXISTS ${name} (
       trace_id FixedString(16), span_id FixedString(8), parent_span_id FixedString(8),
@@ -44,7 +46,8 @@ function spansTable(d: Dialect, name: string, retentionDays?: number): string {
       scope_name LowCardinality(String), scope_version LowCardinality(String), extra String CODEC(ZSTD(1)),
       INDEX idx_trace_id trace_id TYPE bloom_filter(0.001) GRANULARITY 1
     ) ENGINE = ReplacingMergeTree PARTITION BY toDate(start_time)
-    ORDER BY (service, name, start_time, trace_id, span_id) ${ttl}`;
+    ORDER BY (service, name, start_time, trace_id, span_id) ${ttl}
+    SETTINGS index_granularity = 1024`;
 }
 
 /** The statements that create every table and view, in order; each is idempotent. */
