@@ -300,14 +300,14 @@ try {
     },
     {
       what: 'on disk per span, whole store incl. aggregates',
-      genba: bytesPerSpan === undefined ? 'n/a (ClickHouse server)' : `${bytesPerSpan.toFixed(1)} B`,
+      genba: bytesPerSpan === undefined ? 'n/a (ClickHouse server)' : `${bytesPerSpan.toFixed(2)} B`,
       peer: '76 B',
       target: '≤ 60 B',
       'met?': met(bytesPerSpan === undefined ? undefined : bytesPerSpan <= 60),
     },
     {
       what: 'on disk per span, spans table alone',
-      genba: spansBytes === undefined ? 'n/a' : `${(spansBytes / spans).toFixed(1)} B`,
+      genba: spansBytes === undefined ? 'n/a' : `${(spansBytes / spans).toFixed(2)} B`,
       peer: '',
       target: '',
       'met?': '',
