@@ -9,7 +9,7 @@ import { normalizeTraceId } from '@genba/model';
 import { DEPENDENCY_LAYOUT, DependencyEdges, edgesToRowBinary } from './dependency-edges.ts';
 import type { Dialect } from './dialect.ts';
 import { StorageError } from './errors.ts';
-import { DAY_NS, dropExpiredPartitions } from './retention.ts';
+import { dropExpiredPartitions } from './retention.ts';
 import { shardOf } from './shard-routing.ts';
 import { spanKindFromName, spanKindName } from './span-kind-names.ts';
 import { rowsToSpans, type SpanRow, spanColumns, spansToRowBinary } from './span-rows.ts';
@@ -58,6 +58,8 @@ export class ClickHouseStore implements Storage {
   #shards: Transport[];
   #local: string;
   #retentionDays: number;
+  /** The retention window in nanoseconds; 0n keeps spans for ever. */
+  #windowNs: bigint;
   #pending: PendingWrite[] = [];
   #flushing: Promise<void> | undefined;
   #edges = new DependencyEdges();
@@ -69,14 +71,11 @@ export class ClickHouseStore implements Storage {
     this.#shards = target.shards;
     this.#local = target.localSuffix;
     this.#retentionDays = opts.retentionDays ?? 0;
+    this.#windowNs = BigInt(Math.round(Math.max(0, this.#retentionDays) * 86_400)) * 1_000_000_000n;
     if (this.#retentionDays > 0) {
       this.#sweeper = setInterval(() => void this.dropExpired().catch(() => {}), SWEEP_EVERY_MS);
       this.#sweeper.unref();
     }
-  }
-
-  get dialect(): Dialect {
-    return this.#d;
   }
 
   write(spans: readonly Span[]): Promise<void> {
@@ -120,9 +119,8 @@ export class ClickHouseStore implements Storage {
   }
 
   #unexpired(spans: readonly Span[]): readonly Span[] {
-    if (this.#retentionDays <= 0) return spans;
-    const cutoff =
-      BigInt(Date.now()) * 1_000_000n - BigInt(Math.round(this.#retentionDays * 86_400)) * (DAY_NS / 86_400n);
+    if (this.#windowNs === 0n) return spans;
+    const cutoff = BigInt(Date.now()) * 1_000_000n - this.#windowNs;
     let expired = 0;
     for (const s of spans) if (s.startTimeUnixNano < cutoff) expired++;
     if (expired === 0) return spans;

@@ -22,7 +22,6 @@ export class HttpTransport implements Transport {
   #database: string;
   #headers: Record<string, string>;
   #timeoutMs: number;
-  #modern: boolean | undefined;
 
   constructor(opts: HttpTransportOptions) {
     this.#url = opts.url.replace(/\/+$/, '');
@@ -71,9 +70,8 @@ export class HttpTransport implements Transport {
   async #post(body: string | Uint8Array, params: Record<string, string>, inDatabase = true): Promise<string> {
     const search = new URLSearchParams(params);
     if (inDatabase) search.set('database', this.#database);
-    // 18.16 already quotes 64-bit integers in JSON; newer servers need to be asked.
-    if (this.#modern === undefined) this.#modern = await this.#isModern();
-    if (this.#modern) search.set('output_format_json_quote_64bit_integers', '1');
+    // Newer servers print 64-bit integers as JSON numbers unless asked; 18.16 quotes them and accepts the setting.
+    search.set('output_format_json_quote_64bit_integers', '1');
     let res: Response;
     try {
       res = await fetch(`${this.#url}/?${search}`, {
@@ -97,12 +95,5 @@ export class HttpTransport implements Transport {
       throw new StorageError(`ClickHouse at ${this.#url} answered ${res.status}: ${message}`, 'internal');
     }
     return text;
-  }
-
-  async #isModern(): Promise<boolean> {
-    this.#modern = false;
-    const v = (await this.#post('SELECT version()', {}, false)).trim();
-    this.#modern = Number(v.split('.')[0]) >= 20;
-    return this.#modern;
   }
 }

@@ -7,8 +7,6 @@ import { DATA_TABLES } from './schema.ts';
 import { stringLiteral } from './sql-literal.ts';
 import type { Transport } from './transport.ts';
 
-export const DAY_NS = 86_400_000_000_000n;
-
 /** Drops expired partitions of every data table; returns how many it dropped. */
 export async function dropExpiredPartitions(
   t: Transport,
