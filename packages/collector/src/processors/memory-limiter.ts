@@ -24,7 +24,9 @@ import type { SpanConsumer } from '../span-consumer.ts';
 const MIB = 1024 * 1024;
 
 const duration = (what: string) =>
-  z.string().refine((s) => parseDuration(s) !== undefined, `expected a duration such as 1s or 250ms for ${what}`);
+  z
+    .string()
+    .refine((s) => parseDuration(s) !== undefined, `expected a duration such as 1s or 250ms for ${what}`);
 
 export const memoryLimiterConfig = z
   .object({
