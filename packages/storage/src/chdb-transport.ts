@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { Session } from 'chdb';
 import { StorageError } from './errors.ts';
 import { stringLiteral } from './sql-literal.ts';
-import type { QueryParams, RowLayout, Transport } from './transport.ts';
+import type { QueryParams, QuerySettings, RowLayout, Transport } from './transport.ts';
 
 const JSON_SETTINGS = 'SETTINGS output_format_json_quote_64bit_integers=1';
 
@@ -53,10 +53,11 @@ export class ChdbTransport implements Transport {
     await this.#onWriter(() => this.#run(this.#writer, sql, params, 'TSV'));
   }
 
-  async rows<T>(sql: string, params?: QueryParams): Promise<T[]> {
+  async rows<T>(sql: string, params?: QueryParams, settings: QuerySettings = {}): Promise<T[]> {
     const session = await this.#acquire();
     try {
-      const text = await this.#run(session, `${sql} ${JSON_SETTINGS}`, params, 'JSONEachRow');
+      const extra = Object.entries(settings).map(([k, v]) => `, ${k}=${Number(v)}`);
+      const text = await this.#run(session, `${sql} ${JSON_SETTINGS}${extra.join('')}`, params, 'JSONEachRow');
       if (text === '') return [];
       return text
         .split('\n')

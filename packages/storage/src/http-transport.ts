@@ -4,7 +4,7 @@
  */
 import { StorageError } from './errors.ts';
 import { bindLiterals, identifier, stringLiteral } from './sql-literal.ts';
-import type { QueryParams, RowLayout, Transport } from './transport.ts';
+import type { QueryParams, QuerySettings, RowLayout, Transport } from './transport.ts';
 
 export interface HttpTransportOptions {
   /** http(s)://host:port of the server. */
@@ -45,8 +45,9 @@ export class HttpTransport implements Transport {
     await this.#post(bindLiterals(sql, params), {});
   }
 
-  async rows<T>(sql: string, params?: QueryParams): Promise<T[]> {
-    const text = await this.#post(`${bindLiterals(sql, params)} FORMAT JSONEachRow`, {});
+  async rows<T>(sql: string, params?: QueryParams, settings: QuerySettings = {}): Promise<T[]> {
+    const query = Object.fromEntries(Object.entries(settings).map(([k, v]) => [k, String(Number(v))]));
+    const text = await this.#post(`${bindLiterals(sql, params)} FORMAT JSONEachRow`, query);
     const out: T[] = [];
     for (const line of text.split('\n')) if (line !== '') out.push(JSON.parse(line) as T);
     return out;

@@ -4,11 +4,14 @@
  * to SCHEMA_VERSION. Every step is idempotent, so a migration cut short by a crash runs again cleanly.
  */
 import type { Dialect } from './dialect.ts';
-import { type SchemaOptions, schemaStatements } from './schema.ts';
+import { SPAN_INDEXES, type SchemaOptions, schemaStatements } from './schema.ts';
 import type { Transport } from './transport.ts';
 
-/** 2: day-partitioned `traces` and `operations`, `dependencies` and `latency_stats`. */
-export const SCHEMA_VERSION = 2;
+/**
+ * 2: day-partitioned `traces` and `operations`, `dependencies` and `latency_stats`.
+ * 3: bloom-filter indexes on attribute and resource values (modern form).
+ */
+export const SCHEMA_VERSION = 3;
 
 async function tableNames(t: Transport): Promise<Set<string>> {
   const rows = await t.rows<{ name: string }>(
@@ -52,6 +55,10 @@ export async function migrate(t: Transport, d: Dialect, opts: SchemaOptions = {}
   const found = await currentVersion(t);
   if (found === 1) await fromVersion1(t, d, opts);
   else for (const ddl of schemaStatements(d, opts)) await t.exec(ddl);
+  // Parts written before version 3 keep no attribute index; searches over them scan as before.
+  if (found > 0 && found < 3 && d.form === 'modern')
+    for (const index of SPAN_INDEXES)
+      await t.exec(`ALTER TABLE spans${opts.cluster ? '_local' : ''} ADD ${index.replace('INDEX', 'INDEX IF NOT EXISTS')}`);
   if (found < SCHEMA_VERSION) {
     await t.exec('CREATE TABLE IF NOT EXISTS genba_schema (version UInt32, applied DateTime) ENGINE = Log');
     await t.exec('INSERT INTO genba_schema SELECT {v:UInt32}, now()', { v: SCHEMA_VERSION });

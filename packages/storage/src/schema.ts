@@ -20,6 +20,17 @@ export const DATA_TABLES = ['spans', 'traces', 'operations', 'dependencies', 'la
 export const TRACE_SHARDING_KEY = 'reinterpretAsUInt8(substring(trace_id, 16, 1))';
 const ZERO_ID = "toFixedString(unhex('0000000000000000'), 8)";
 
+/**
+ * Skip indexes of the modern form. Attribute values: an attribute search (say `enduser.id`) skips
+ * every granule whose values cannot match; resource values too, or the OR over both could skip
+ * nothing. Measured on 2M tracegen spans: 549 ms → 25 ms, for 1.05 B/span (resource values 0.0003).
+ */
+export const SPAN_INDEXES = [
+  'INDEX idx_trace_id trace_id TYPE bloom_filter(0.001) GRANULARITY 1',
+  'INDEX idx_attr_values mapValues(attributes) TYPE bloom_filter(0.01) GRANULARITY 1',
+  'INDEX idx_resource_values mapValues(resource_attributes) TYPE bloom_filter(0.01) GRANULARITY 1',
+];
+
 function spansTable(d: Dialect, name: string, retentionDays?: number): string {
   if (d.form === 'baseline')
     return `CREATE TABLE IF NOT EXISTS ${name} (
@@ -44,7 +55,7 @@ function spansTable(d: Dialect, name: string, retentionDays?: number): string {
       resource_attributes Map(LowCardinality(String), String) CODEC(ZSTD(1)),
       resource_attribute_types Map(LowCardinality(String), UInt8) CODEC(ZSTD(1)),
       scope_name LowCardinality(String), scope_version LowCardinality(String), extra String CODEC(ZSTD(1)),
-      INDEX idx_trace_id trace_id TYPE bloom_filter(0.001) GRANULARITY 1
+      ${SPAN_INDEXES.join(',\n      ')}
     ) ENGINE = ReplacingMergeTree PARTITION BY toDate(start_time)
     ORDER BY (service, name, start_time, trace_id, span_id) ${ttl}
     SETTINGS index_granularity = 1024`;

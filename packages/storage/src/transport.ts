@@ -8,6 +8,9 @@ export type QueryParams = Record<
   string | number | bigint | boolean | string[] | Record<string, string>
 >;
 
+/** Engine settings for one query, written by Genba's code only (never from input). */
+export type QuerySettings = Record<string, number>;
+
 /** The shape of RowBinary rows Genba writes, and two ways to land them in a table. */
 export interface RowLayout {
   /** `name Type, …` of the rows as written. */
@@ -23,7 +26,7 @@ export interface Transport {
   /** Runs a statement that returns nothing. */
   exec(sql: string, params?: QueryParams): Promise<void>;
   /** Runs a query and returns its rows as parsed JSONEachRow objects (64-bit ints as strings). */
-  rows<T>(sql: string, params?: QueryParams): Promise<T[]>;
+  rows<T>(sql: string, params?: QueryParams, settings?: QuerySettings): Promise<T[]>;
   /** Inserts RowBinary rows that the caller built itself. Resolves when the insert is durable. */
   insertRows(table: string, layout: RowLayout, rows: Uint8Array): Promise<void>;
   /** The engine's version, e.g. "26.7.2.1". */

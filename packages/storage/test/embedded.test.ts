@@ -44,6 +44,13 @@ test('a store made by Genba before versioned migrations opens and upgrades itsel
     }
     const again = new ChdbTransport({ dataDir: old });
     assert.equal(await currentVersion(again), SCHEMA_VERSION);
+    const indexes = await again.rows<{ name: string }>(
+      "SELECT name FROM system.data_skipping_indices WHERE table = 'spans' ORDER BY name",
+    );
+    assert.deepEqual(
+      indexes.map((i) => i.name),
+      ['idx_attr_values', 'idx_resource_values', 'idx_trace_id'],
+    );
     await again.close();
   } finally {
     rmSync(old, { recursive: true, force: true });
