@@ -32,7 +32,7 @@ while (spans < TOTAL_SPANS) {
 if (pending.length) batches.push(encodeTraceRequest(pending));
 
 const dataDir = mkdtempSync(join(tmpdir(), 'genba-bench-'));
-const server = await startServer({ dataDir, otlpHttpPort: 0, queryPort: 0, logLevel: 'silent' });
+const server = await startServer({ dataDir, anyPort: true, logLevel: 'silent' });
 const loop = monitorEventLoopDelay({ resolution: 1 });
 loop.enable();
 const result = await new Promise<{ ms: number; failed: number }>((resolve, reject) => {

@@ -104,8 +104,7 @@ try {
   const dataDir = tempDir('genba-bench-storage-');
   const options: ServerOptions = {
     dataDir,
-    otlpHttpPort: 0,
-    queryPort: 0,
+    anyPort: true,
     logLevel: 'silent',
   };
   if (STORAGE_URL) options.storage = STORAGE_URL;

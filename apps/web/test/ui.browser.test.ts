@@ -15,8 +15,7 @@ type ServerApi = {
   startServer(opts: {
     dataDir: string;
     host?: string;
-    otlpHttpPort?: number;
-    queryPort?: number;
+    anyPort?: boolean;
     logLevel?: 'silent' | 'warn';
   }): Promise<{ urls: { otlpHttp: string; query: string }; close(): Promise<void> }>;
   runTracegen(opts: {
@@ -76,7 +75,7 @@ before(async () => {
 
   const { startServer, runTracegen } = (await import(SERVER_PACKAGE)) as ServerApi;
   dataDir = mkdtempSync(join(tmpdir(), 'genba-ui-'));
-  server = await startServer({ dataDir, otlpHttpPort: 0, queryPort: 0, logLevel: 'warn' });
+  server = await startServer({ dataDir, anyPort: true, logLevel: 'warn' });
   base = server.urls.query;
 
   const gen = await runTracegen({ endpoint: server.urls.otlpHttp, rate: 20, durationMs: 1500 });

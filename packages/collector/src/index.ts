@@ -1,6 +1,13 @@
 export { Admission } from './admission.ts';
 export type { ComponentContext, Lifecycle, ListeningReceiver, Stage } from './component.ts';
+export { ConfigError } from './config/config-error.ts';
+export { type ConfigInput, DEFAULT_PIPELINES } from './config/config-schema.ts';
+export { readConfigFile, withOverrides } from './config/load-config.ts';
+export { type ValidConfig, validateConfig } from './config/validate-config.ts';
 export { type ErrorAnswer, errorAnswer, grpcCodeFor } from './error-response.ts';
 export { Metrics } from './metrics.ts';
 export { type OtlpHttpOptions, registerOtlpHttp } from './otlp-http-receiver.ts';
+export { buildPipelines, type RunningPipelines } from './pipeline/build-pipelines.ts';
+export type { ComponentRegistry } from './pipeline/component-registry.ts';
+export { defaultRegistry } from './pipeline/default-registry.ts';
 export type { SpanConsumer } from './span-consumer.ts';

@@ -1,9 +1,9 @@
-/** The `genba` command line: serve, tracegen, demo. */
+/** The `genba` command line: serve, validate, tracegen, demo. */
 
 import { parseDuration } from '@genba/model';
 import { Command, InvalidArgumentError } from 'commander';
 import { runDemo } from './demo-command.ts';
-import { startServer } from './start-server.ts';
+import { runServe, runValidate, type ServeFlags } from './serve-command.ts';
 import { runTracegen } from './tracegen/index.ts';
 
 function port(v: string): number {
@@ -25,12 +25,16 @@ function integer(v: string): number {
   return n;
 }
 
-function days(v: string): number {
-  if (v === '0') return 0;
+function retention(v: string): string {
   const ns = parseDuration(v);
-  if (ns === undefined || ns <= 0n)
+  if (v !== '0' && (ns === undefined || ns <= 0n))
     throw new InvalidArgumentError('expected a duration such as 7d or 36h, or 0');
-  return Number(ns) / 86_400e9;
+  return v;
+}
+
+function role(v: string): 'all' | 'router' {
+  if (v !== 'all' && v !== 'router') throw new InvalidArgumentError('expected all or router');
+  return v;
 }
 
 function millis(v: string): number {
@@ -44,64 +48,36 @@ export async function main(argv: string[]): Promise<void> {
 
   program
     .command('serve')
-    .description('run the receivers, the store, the query APIs and the web UI in one process')
+    .description('run the receivers, the pipeline, the store, the query APIs and the web UI in one process')
+    .option('--config <file>', "a YAML config shaped like the OTel Collector's (env GENBA_CONFIG)")
+    .option('--data-dir <dir>', 'directory of the embedded store (env GENBA_DATA_DIR; default ./genba-data)')
     .option(
-      '--data-dir <dir>',
-      'directory of the embedded store',
-      process.env.GENBA_DATA_DIR ?? './genba-data',
+      '--listen <host>',
+      'address every default listener binds to (env GENBA_LISTEN; default 127.0.0.1)',
     )
-    .option('--listen <host>', 'address to bind every listener to', process.env.GENBA_LISTEN ?? '127.0.0.1')
-    .option('--otlp-http-port <port>', 'OTLP/HTTP receiver port', port, 4318)
-    .option('--query-port <port>', 'web UI and query API port', port, 16686)
-    .option(
-      '--max-body-bytes <n>',
-      'largest accepted request body, after decompression',
-      positive,
-      16 * 1024 * 1024,
-    )
+    .option('--otlp-http-port <port>', 'OTLP/HTTP port of the default pipeline', port)
+    .option('--query-port <port>', 'web UI and query API port (default 16686)', port)
+    .option('--max-body-bytes <n>', 'largest accepted request body, after decompression', positive)
     .option(
       '--storage <where>',
-      'embedded, clickhouse://host:8123/db or clickhouse+cluster://h1:8123,h2:8123/db?cluster=NAME',
-      process.env.GENBA_STORAGE ?? 'embedded',
+      'embedded, clickhouse://host:8123/db or clickhouse+cluster://h1:8123,h2:8123/db?cluster=NAME (env GENBA_STORAGE)',
     )
     .option(
       '--retention <d>',
       'how long to keep spans, e.g. 7d or 36h; 0 keeps them for ever (default: 7d)',
-      days,
+      retention,
     )
-    .option('--log-level <level>', 'fatal, error, warn, info, debug or silent', 'warn')
-    .action(async (o) => {
-      const server = await startServer({
-        dataDir: o.dataDir,
-        host: o.listen,
-        otlpHttpPort: o.otlpHttpPort,
-        queryPort: o.queryPort,
-        maxBodyBytes: o.maxBodyBytes,
-        storage: o.storage,
-        retentionDays: o.retention ?? 7,
-        logLevel: o.logLevel,
-      }).catch((err: NodeJS.ErrnoException & { address?: string; port?: number }) => {
-        // Say what went wrong in one line; a stack trace helps nobody who only ran `npm start`.
-        if (err.code === 'EADDRINUSE')
-          console.error(
-            `genba serve: ${err.address}:${err.port} is already in use; pick another port with the flags in --help`,
-          );
-        else console.error(`genba serve: ${err.message}`);
-        process.exit(1);
-      });
-      console.log(
-        `genba serve: store ${o.storage === 'embedded' ? `in ${o.dataDir}` : `at ${o.storage.replace(/\/\/[^@/]*@/, '//')}`}, keeping spans ${(o.retention ?? 7) ? `${o.retention ?? 7} days` : 'for ever'}`,
-      );
-      console.log(`  web UI and Jaeger API  ${server.urls.query}/`);
-      console.log(`  OTLP/HTTP              ${server.urls.otlpHttp}/v1/traces`);
-      console.log(`  metrics                ${server.urls.query}/metrics`);
-      const stop = async () => {
-        console.log('genba serve: shutting down');
-        await server.close();
-        process.exit(0);
-      };
-      process.once('SIGINT', stop);
-      process.once('SIGTERM', stop);
+    .option('--role <role>', 'all (store and serve) or router (route spans to --backends by trace id)', role)
+    .option('--backends <list>', 'for a router: OTLP/gRPC backends, e.g. host1:4317,host2:4317')
+    .option('--log-level <level>', 'fatal, error, warn, info, debug or silent')
+    .action((o: ServeFlags) => runServe(o));
+
+  program
+    .command('validate')
+    .description('check a config file and print every problem with its key path')
+    .argument('<file>', 'the YAML config')
+    .action(async (file: string) => {
+      process.exitCode = await runValidate(file);
     });
 
   program

@@ -13,8 +13,7 @@ export async function withTempServer(
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'genba-server-'));
   const storage = opts.storage ?? process.env.GENBA_TEST_STORAGE;
   const server = await startServer({
-    otlpHttpPort: 0,
-    queryPort: 0,
+    anyPort: true,
     logLevel: 'silent',
     ...opts,
     ...(storage ? { storage } : {}),

@@ -109,6 +109,6 @@ describe('Jaeger query API v1', () => {
   });
 
   test('health answers', async () => {
-    assert.deepEqual((await getJson(`${q}/health`)).body, { status: 'ok' });
+    assert.deepEqual((await getJson(`${q}/health`)).body, { status: 'ok', role: 'all' });
   });
 });
