@@ -86,12 +86,12 @@ export async function startOtlpGrpcReceiver(
     'grpc.max_receive_message_length': maxBytes,
     'grpc.max_send_message_length': 1024 * 1024,
   });
-  server.addService(traceServiceDefinition as never, {
+  server.addService(exportDefinition, {
     Export: (
       call: grpc.ServerUnaryCall<Buffer, TraceResponse>,
       callback: grpc.sendUnaryData<TraceResponse>,
     ) => {
-      (Array.isArray(call.request) ? Promise.resolve({ rejectedSpans: 0, errorMessage: "" }) : exportSpans(call.request)).then(
+      exportSpans(call.request).then(
         (response) => {
           requests({ receiver: RECEIVER, status: 'OK' });
           callback(null, response);
