@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
@@ -18,6 +18,32 @@ const bin = new URL('../bin/genba.mjs', import.meta.url).pathname;
 const dataDir = process.env.KEEP_DIR ?? mkdtempSync(join(tmpdir(), 'genba-crash-'));
 after(() => process.env.KEEP_DIR || rmSync(dataDir, { recursive: true, force: true }));
 
+// A config file as a user writes one: OTLP/HTTP into the store, on free ports.
+const configFile = join(mkdtempSync(join(tmpdir(), 'genba-crash-config-')), 'genba.yaml');
+writeFileSync(
+  configFile,
+  `receivers:
+  otlp:
+    protocols:
+      http:
+        endpoint: 127.0.0.1:0
+processors:
+  memory_limiter:
+    limit_mib: 8000
+exporters:
+  store:
+service:
+  pipelines:
+    traces:
+      receivers: [otlp]
+      processors: [memory_limiter]
+      exporters: [store]
+genba:
+  query:
+    endpoint: 127.0.0.1:0
+`,
+);
+
 function exited(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   return new Promise((r) => child.once('exit', () => r()));
@@ -26,19 +52,7 @@ function exited(child: ChildProcess): Promise<void> {
 async function serve(extraArgs: string[]): Promise<{ child: ChildProcess; otlp: string; query: string }> {
   const child = spawn(
     process.execPath,
-    [
-      bin,
-      'serve',
-      '--data-dir',
-      dataDir,
-      '--otlp-http-port',
-      '0',
-      '--query-port',
-      '0',
-      '--log-level',
-      'silent',
-      ...extraArgs,
-    ],
+    [bin, 'serve', '--data-dir', dataDir, '--config', configFile, '--log-level', 'silent', ...extraArgs],
     { stdio: ['ignore', 'pipe', 'inherit'] },
   );
   let out = '';
