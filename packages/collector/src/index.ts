@@ -1,4 +1,3 @@
-export { Admission } from './admission.ts';
 export type { ComponentContext, Lifecycle, ListeningReceiver, Stage } from './component.ts';
 export { ConfigError } from './config/config-error.ts';
 export { type ConfigInput, DEFAULT_PIPELINES } from './config/config-schema.ts';
