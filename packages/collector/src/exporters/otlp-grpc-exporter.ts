@@ -86,6 +86,10 @@ class GrpcTransport implements ExportTransport<Buffer> {
       // Retries are ours (OTLP's rules, counted), never the channel's as well.
       'grpc.enable_retries': 0,
       'grpc.default_compression_algorithm': gzip ? GZIP : 0,
+      // grpc-js waits up to 120 s between reconnects by default; a backend that is back (a load
+      // balancer's health check already saw it) should get traffic within seconds.
+      'grpc.initial_reconnect_backoff_ms': 200,
+      'grpc.max_reconnect_backoff_ms': 2000,
     });
     this.#metadata = new grpc.Metadata();
     for (const [k, v] of Object.entries(headers)) this.#metadata.set(k.toLowerCase(), v);

@@ -1,5 +1,9 @@
 /** Every component type Genba knows, by the OTel Collector's type names. */
 import { createDebugExporter, debugExporterConfig } from '../exporters/debug-exporter.ts';
+import {
+  createLoadBalancingExporter,
+  loadBalancingExporterConfig,
+} from '../exporters/load-balancing-exporter.ts';
 import { createOtlpExporter, otlpExporterConfig } from '../exporters/otlp-grpc-exporter.ts';
 import { createOtlphttpExporter, otlphttpExporterConfig } from '../exporters/otlphttp-exporter.ts';
 import { createStoreExporter, storeExporterConfig } from '../exporters/store-exporter.ts';
@@ -76,5 +80,6 @@ export const defaultRegistry: ComponentRegistry = {
       create: (c, ctx, name) => createOtlphttpExporter(c, ctx, { name }),
     },
     debug: { schema: debugExporterConfig, create: createDebugExporter },
+    loadbalancing: { schema: loadBalancingExporterConfig, create: createLoadBalancingExporter },
   },
 };
