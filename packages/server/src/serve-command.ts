@@ -99,7 +99,10 @@ export async function runServe(o: ServeFlags): Promise<void> {
   const where =
     g.storage === 'embedded' ? `in ${g.data_dir}` : `at ${g.storage.replace(/\/\/[^@/]*@/, '//')}`;
   console.log(`genba serve: ${g.role === 'router' ? 'router, no store' : `store ${where}, ${keep}`}`);
-  console.log(`  web UI and Jaeger API  ${s.urls.query}/`);
+  console.log(
+    `  ${g.role === 'router' ? 'health' : 'web UI and Jaeger API'}`.padEnd(25) +
+      `${s.urls.query}/${g.role === 'router' ? 'health' : ''}`,
+  );
   for (const [id, eps] of Object.entries(s.endpoints))
     for (const [protocol, at] of Object.entries(eps)) {
       const otlpHttp = protocol === 'http' && (id === 'otlp' || id.startsWith('otlp/'));
