@@ -4,20 +4,7 @@
  * its own keys to the members after its points; adding one takes about 1/n of the keys, and only
  * from others. Points are hashes of the member's name, so every instance builds the same ring.
  */
-
-const FNV32_OFFSET = 0x811c9dc5;
-const FNV32_PRIME = 0x01000193;
-
-/** murmur3's finaliser: FNV-1a alone mixes its last characters weakly, and ids often end alike. */
-function fmix32(x: number): number {
-  let h = x;
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
-}
+import { FNV32_OFFSET, FNV32_PRIME, fmix32 } from '../hash-mix.ts';
 
 /** A well-spread 32-bit hash of a string (FNV-1a over UTF-16 code units, then fmix32). */
 export function hash32(text: string): number {

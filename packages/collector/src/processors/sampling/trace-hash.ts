@@ -3,6 +3,7 @@
  * sampling decision. Ids are the model's lowercase hex; the hashes run over the 16 id bytes
  * (read straight from the hex, with no buffer per call), as the OTel Collector's samplers do.
  */
+import { FNV32_OFFSET, FNV32_PRIME, fmix32 } from '../../hash-mix.ts';
 
 function hexNibble(code: number): number {
   // '0'..'9' → 0..9, 'a'..'f' (or 'A'..'F') → 10..15; anything else is a bug upstream, read as 0.
@@ -14,9 +15,6 @@ function hexNibble(code: number): number {
 function hexByte(hex: string, i: number): number {
   return (hexNibble(hex.charCodeAt(i)) << 4) | hexNibble(hex.charCodeAt(i + 1));
 }
-
-const FNV32_OFFSET = 0x811c9dc5;
-const FNV32_PRIME = 0x01000193;
 
 function fnv32Step(h: number, byte: number): number {
   return Math.imul(h ^ byte, FNV32_PRIME) >>> 0;
@@ -38,17 +36,6 @@ export function seededTraceHash(traceId: string, seed: number): number {
   for (let i = 0; i < 4; i++) h = fnv32Step(h, (seed >>> (8 * i)) & 0xff);
   for (let i = 0; i + 1 < traceId.length; i += 2) h = fnv32Step(h, hexByte(traceId, i));
   return h;
-}
-
-/** murmur3's finaliser: spreads FNV's weakly mixed high bits before they are read as a fraction. */
-function fmix32(x: number): number {
-  let h = x;
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
 }
 
 /** A uniform number in [0, 1) from the trace id: keep the trace when it is below the probability. */
