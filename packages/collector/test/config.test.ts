@@ -1,6 +1,6 @@
 /** The config: YAML as users write it, every problem reported with its key path, defaults, overrides. */
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -84,7 +84,12 @@ test('unreadable and non-YAML files are named', async () => {
     readConfigFile('/nonexistent/genba.yaml'),
     /\/nonexistent\/genba\.yaml is invalid:\n {2}- cannot read the file/,
   );
-  const bad = join(mkdtempSync(join(tmpdir(), 'genba-config-')), 'bad.yaml');
+  const dir = mkdtempSync(join(tmpdir(), 'genba-config-'));
+  const bad = join(dir, 'bad.yaml');
   writeFileSync(bad, 'receivers: [otlp\n  zipkin: }\n');
-  await assert.rejects(readConfigFile(bad), /bad\.yaml is invalid:\n {2}- not valid YAML/);
+  try {
+    await assert.rejects(readConfigFile(bad), /bad\.yaml is invalid:\n {2}- not valid YAML/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

@@ -19,7 +19,9 @@ const dataDir = process.env.KEEP_DIR ?? mkdtempSync(join(tmpdir(), 'genba-crash-
 after(() => process.env.KEEP_DIR || rmSync(dataDir, { recursive: true, force: true }));
 
 // A config file as a user writes one: OTLP/HTTP into the store, on free ports.
-const configFile = join(mkdtempSync(join(tmpdir(), 'genba-crash-config-')), 'genba.yaml');
+const configDir = mkdtempSync(join(tmpdir(), 'genba-crash-config-'));
+after(() => rmSync(configDir, { recursive: true, force: true }));
+const configFile = join(configDir, 'genba.yaml');
 writeFileSync(
   configFile,
   `receivers:
