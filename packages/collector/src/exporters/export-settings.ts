@@ -4,19 +4,10 @@
  * difference: the sending queue is off by default, so `consume` resolves only once the backend
  * acknowledged and a receiver upstream answers success only for spans that arrived.
  */
-import { GenbaError, parseDuration } from '@genba/model';
+import { GenbaError } from '@genba/model';
 import { z } from 'zod';
-
-/** A Collector duration string: '500ms', '5s', '1m30s'. */
-export const durationString = z
-  .string()
-  .refine((s) => parseDuration(s) !== undefined, { message: 'expected a duration such as 500ms, 5s or 1m' });
-
-export function durationMs(text: string): number {
-  const ns = parseDuration(text);
-  if (ns === undefined) throw new GenbaError('bad_request', `invalid duration "${text}"`);
-  return Number(ns) / 1e6;
-}
+import { durationMs, durationString } from '../config/duration.ts';
+import type { ExportStageSettings } from './export-stage.ts';
 
 export const retryOnFailureConfig = z.strictObject({
   enabled: z.boolean().default(true),
@@ -75,6 +66,23 @@ export function retrySettings(c: z.output<typeof retryOnFailureConfig>): RetrySe
 
 export function queueSettings(c: z.output<typeof sendingQueueConfig>): QueueSettings {
   return { enabled: c.enabled, size: c.queue_size, consumers: c.num_consumers };
+}
+
+/** The keys every OTLP exporter config has, read into an ExportStage's settings. */
+export function stageSettings(
+  name: string,
+  c: {
+    timeout: string;
+    retry_on_failure: z.output<typeof retryOnFailureConfig>;
+    sending_queue: z.output<typeof sendingQueueConfig>;
+  },
+): ExportStageSettings {
+  return {
+    name,
+    timeoutMs: durationMs(c.timeout),
+    retry: retrySettings(c.retry_on_failure),
+    queue: queueSettings(c.sending_queue),
+  };
 }
 
 /** Parses a config, turning zod's issues into one GenbaError that names each bad field. */

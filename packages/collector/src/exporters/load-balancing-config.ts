@@ -5,7 +5,8 @@
  */
 import { parseDuration } from '@genba/model';
 import { z } from 'zod';
-import { durationString, retryOnFailureConfig, sendingQueueConfig } from './export-settings.ts';
+import { durationString } from '../config/duration.ts';
+import { retryOnFailureConfig, sendingQueueConfig } from './export-settings.ts';
 import { otlpExporterConfig } from './otlp-grpc-exporter.ts';
 
 /** The Collector's static resolver adds the OTLP/gRPC port to a hostname given without one. */

@@ -10,8 +10,9 @@
 import type { Span } from '@genba/model';
 import { GenbaError, serviceName } from '@genba/model';
 import type { ComponentContext, Stage } from '../component.ts';
+import { durationMs } from '../config/duration.ts';
 import { Metrics } from '../metrics.ts';
-import { durationMs, parseConfig } from './export-settings.ts';
+import { parseConfig } from './export-settings.ts';
 import { HashRing } from './hash-ring.ts';
 import type { LoadBalancingExporterConfig } from './load-balancing-config.ts';
 import { loadBalancingExporterConfig } from './load-balancing-config.ts';

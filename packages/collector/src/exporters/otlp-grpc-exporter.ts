@@ -9,18 +9,16 @@ import { decodeTraceResponse, encodeTraceRequest, TRACE_SERVICE_EXPORT_PATH } fr
 import * as grpc from '@grpc/grpc-js';
 import { z } from 'zod';
 import type { ComponentContext, Stage } from '../component.ts';
+import { durationString } from '../config/duration.ts';
 import type { AttemptResult } from './export-retry.ts';
 import type { ExporterOptions } from './export-settings.ts';
 import {
   compressionConfig,
-  durationMs,
-  durationString,
   headersConfig,
   parseConfig,
-  queueSettings,
   retryOnFailureConfig,
-  retrySettings,
   sendingQueueConfig,
+  stageSettings,
 } from './export-settings.ts';
 import type { ExportTransport } from './export-stage.ts';
 import { ExportStage } from './export-stage.ts';
@@ -144,16 +142,7 @@ export class OtlpGrpcExporter implements Stage {
     const name = options.name ?? 'otlp';
     const c = parseConfig(otlpExporterConfig, config, name);
     const transport = new GrpcTransport(c.endpoint, c.headers, c.compression === 'gzip');
-    this.#stage = new ExportStage(
-      transport,
-      {
-        name,
-        timeoutMs: durationMs(c.timeout),
-        retry: retrySettings(c.retry_on_failure),
-        queue: queueSettings(c.sending_queue),
-      },
-      ctx,
-    );
+    this.#stage = new ExportStage(transport, stageSettings(name, c), ctx);
   }
 
   consume(spans: Span[]): Promise<void> {

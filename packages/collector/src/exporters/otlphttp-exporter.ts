@@ -10,18 +10,16 @@ import type { Span } from '@genba/model';
 import { decodeTraceResponse, encodeTraceRequest, encodeTraceRequestJson } from '@genba/otlp';
 import { z } from 'zod';
 import type { ComponentContext, Stage } from '../component.ts';
+import { durationString } from '../config/duration.ts';
 import type { AttemptResult } from './export-retry.ts';
 import type { ExporterOptions } from './export-settings.ts';
 import {
   compressionConfig,
-  durationMs,
-  durationString,
   headersConfig,
   parseConfig,
-  queueSettings,
   retryOnFailureConfig,
-  retrySettings,
   sendingQueueConfig,
+  stageSettings,
 } from './export-settings.ts';
 import type { ExportTransport } from './export-stage.ts';
 import { ExportStage } from './export-stage.ts';
@@ -196,16 +194,7 @@ export class OtlpHttpExporter implements Stage {
       c.compression === 'gzip',
       c.encoding === 'json',
     );
-    this.#stage = new ExportStage(
-      transport,
-      {
-        name,
-        timeoutMs: durationMs(c.timeout),
-        retry: retrySettings(c.retry_on_failure),
-        queue: queueSettings(c.sending_queue),
-      },
-      ctx,
-    );
+    this.#stage = new ExportStage(transport, stageSettings(name, c), ctx);
   }
 
   consume(spans: Span[]): Promise<void> {

@@ -11,19 +11,17 @@
  * which the store's at-least-once contract already allows.
  */
 import type { Span } from '@genba/model';
-import { GenbaError, parseDuration } from '@genba/model';
+import { GenbaError } from '@genba/model';
 import { z } from 'zod';
 import type { ComponentContext, Stage } from '../component.ts';
+import { durationField, durationMs } from '../config/duration.ts';
 import type { Metrics } from '../metrics.ts';
 import type { SpanConsumer } from '../span-consumer.ts';
 
 export const batchProcessorConfig = z
   .object({
     send_batch_size: z.number().int().nonnegative().default(8192),
-    timeout: z
-      .string()
-      .refine((s) => parseDuration(s) !== undefined, 'expected a duration for timeout, such as 200ms or 1s')
-      .default('200ms'),
+    timeout: durationField('timeout', '200ms'),
     send_batch_max_size: z.number().int().nonnegative().default(0),
   })
   .strict()
@@ -82,7 +80,7 @@ export class BatchProcessor implements Stage {
     this.#next = next;
     this.#size = config.send_batch_size;
     this.#max = config.send_batch_max_size;
-    this.#timeoutMillis = Number(parseDuration(config.timeout) ?? 200_000_000n) / 1e6;
+    this.#timeoutMillis = durationMs(config.timeout);
     this.#registry = register(ctx.metrics, this);
   }
 

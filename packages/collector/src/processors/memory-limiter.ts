@@ -18,24 +18,20 @@ import type { Span } from '@genba/model';
 import { GenbaError, parseDuration } from '@genba/model';
 import { z } from 'zod';
 import type { ComponentContext, Stage } from '../component.ts';
+import { durationField, durationMs } from '../config/duration.ts';
 import type { Metrics } from '../metrics.ts';
 import type { SpanConsumer } from '../span-consumer.ts';
 
 const MIB = 1024 * 1024;
 
-const duration = (what: string) =>
-  z
-    .string()
-    .refine((s) => parseDuration(s) !== undefined, `expected a duration such as 1s or 250ms for ${what}`);
-
 export const memoryLimiterConfig = z
   .object({
-    check_interval: duration('check_interval').default('1s'),
+    check_interval: durationField('check_interval', '1s'),
     limit_mib: z.number().int().nonnegative().default(0),
     spike_limit_mib: z.number().int().nonnegative().default(0),
     limit_percentage: z.number().int().min(0).max(100).default(0),
     spike_limit_percentage: z.number().int().min(0).max(100).default(0),
-    min_gc_interval_when_hard_limited: duration('min_gc_interval_when_hard_limited').default('0s'),
+    min_gc_interval_when_hard_limited: durationField('min_gc_interval_when_hard_limited', '0s'),
     /** Genba extension: bound on spans decoded and not yet durable. */
     max_in_flight_spans: z.number().int().positive().default(200_000),
   })
@@ -162,7 +158,7 @@ export class MemoryLimiter implements Stage {
     this.#maxInFlight = config.max_in_flight_spans;
     this.#measure = opts.measure ?? (() => process.memoryUsage.rss());
     this.#gc = opts.gc ?? (globalThis as { gc?: () => void }).gc;
-    this.#minGcMillis = Number(parseDuration(config.min_gc_interval_when_hard_limited) ?? 0n) / 1e6;
+    this.#minGcMillis = durationMs(config.min_gc_interval_when_hard_limited);
     this.limits = memoryLimits(config, (opts.totalMemory ?? systemMemory)());
     this.#refused = ctx.metrics.counter(
       'genba_processor_spans_refused_total',
@@ -170,7 +166,7 @@ export class MemoryLimiter implements Stage {
     );
     this.#registry = register(ctx.metrics, this);
     this.check();
-    const every = Math.max(1, Number(parseDuration(config.check_interval) ?? 1_000_000_000n) / 1e6);
+    const every = Math.max(1, durationMs(config.check_interval));
     this.#timer = setInterval(() => this.check(), every);
     this.#timer.unref();
   }

@@ -6,7 +6,8 @@
  * Collector key Genba does not support (an `ottl_condition` policy, say) fails loudly.
  */
 import { z } from 'zod';
-import { durationField, percentageField } from './config-fields.ts';
+import { durationField } from '../../config/duration.ts';
+import { percentageField } from './config-fields.ts';
 
 export const LEAF_POLICY_TYPES = [
   'always_sample',

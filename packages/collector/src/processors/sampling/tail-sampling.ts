@@ -23,9 +23,9 @@
 import type { Span } from '@genba/model';
 import { GenbaError } from '@genba/model';
 import type { ComponentContext, Stage } from '../../component.ts';
+import { durationMs } from '../../config/duration.ts';
 import type { SpanConsumer } from '../../span-consumer.ts';
 import { buildPolicy } from './build-policy.ts';
-import { durationMs } from './config-fields.ts';
 import { combineVotes, type Decision, type Evaluator } from './policy.ts';
 import { RecentDecisions } from './recent-decisions.ts';
 import { addGaugeReader } from './shared-gauge.ts';
