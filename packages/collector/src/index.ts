@@ -1,6 +1,7 @@
 export type { ComponentContext, Lifecycle, ListeningReceiver, Stage } from './component.ts';
 export { ConfigError } from './config/config-error.ts';
 export { type ConfigInput, DEFAULT_PIPELINES } from './config/config-schema.ts';
+export { type Endpoint, formatEndpoint, listeningUrl, parseEndpoint } from './config/endpoint.ts';
 export { readConfigFile, withOverrides } from './config/load-config.ts';
 export { type ValidConfig, validateConfig } from './config/validate-config.ts';
 export { type ErrorAnswer, errorAnswer, grpcCodeFor } from './error-response.ts';

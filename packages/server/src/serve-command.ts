@@ -5,6 +5,7 @@
  */
 import {
   ConfigError,
+  DEFAULT_PIPELINES,
   defaultRegistry,
   readConfigFile,
   validateConfig,
@@ -26,15 +27,11 @@ export interface ServeFlags {
   logLevel?: string;
 }
 
-/** A router without a file: every receiver, the memory limiter, and the load balancer over `backends`. */
+/** A router without a file: the default pipeline, with the load balancer over `backends` for the store. */
 function routerConfig(backends: string[]): Record<string, unknown> {
+  const traces = DEFAULT_PIPELINES.service.pipelines.traces;
   return {
-    receivers: {
-      otlp: { protocols: { grpc: {}, http: {} } },
-      zipkin: {},
-      jaeger: { protocols: { thrift_http: {}, thrift_compact: {}, thrift_binary: {} } },
-    },
-    processors: { memory_limiter: { limit_percentage: 80, spike_limit_percentage: 20 } },
+    ...DEFAULT_PIPELINES,
     exporters: {
       loadbalancing: {
         routing_key: 'traceID',
@@ -42,15 +39,7 @@ function routerConfig(backends: string[]): Record<string, unknown> {
         resolver: { static: { hostnames: backends } },
       },
     },
-    service: {
-      pipelines: {
-        traces: {
-          receivers: ['otlp', 'zipkin', 'jaeger'],
-          processors: ['memory_limiter'],
-          exporters: ['loadbalancing'],
-        },
-      },
-    },
+    service: { pipelines: { traces: { ...traces, exporters: ['loadbalancing'] } } },
   };
 }
 

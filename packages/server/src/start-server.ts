@@ -9,7 +9,10 @@ import {
   DEFAULT_PIPELINES,
   defaultRegistry,
   errorAnswer,
+  formatEndpoint,
+  listeningUrl,
   Metrics,
+  parseEndpoint,
   type ValidConfig,
   validateConfig,
 } from '@genba/collector';
@@ -56,20 +59,13 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-function urlOf(app: FastifyInstance): string {
-  const a = app.server.address();
-  if (a === null || typeof a === 'string') throw new Error('server is not listening on TCP');
-  const host = a.family === 'IPv6' ? `[${a.address}]` : a.address;
-  return `http://${host}:${a.port}`;
-}
-
 /** The default pipeline, with the old per-port options applied. */
 function defaultConfig(opts: ServerOptions): Record<string, unknown> {
   const c = structuredClone(DEFAULT_PIPELINES) as typeof DEFAULT_PIPELINES & Record<string, unknown>;
   const host = opts.host ?? (opts.config?.genba as { listen?: string } | undefined)?.listen ?? '127.0.0.1';
   if (opts.otlpHttpPort !== undefined)
     Object.assign(c.receivers.otlp.protocols.http, {
-      endpoint: `${host.includes(':') ? `[${host}]` : host}:${opts.otlpHttpPort}`,
+      endpoint: formatEndpoint({ host, port: opts.otlpHttpPort }),
     });
   if (opts.maxInFlightSpans !== undefined)
     Object.assign(c.processors.memory_limiter, { max_in_flight_spans: opts.maxInFlightSpans });
@@ -88,10 +84,10 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   if (opts.host !== undefined) genba.listen = opts.host;
   if (opts.maxBodyBytes !== undefined) genba.max_body_bytes = opts.maxBodyBytes;
   if (opts.logLevel !== undefined) genba.log_level = opts.logLevel;
-  if (opts.queryPort !== undefined) {
-    const host = String(genba.listen ?? '127.0.0.1');
-    genba.query = { endpoint: `${host.includes(':') ? `[${host}]` : host}:${opts.queryPort}` };
-  }
+  if (opts.queryPort !== undefined)
+    genba.query = {
+      endpoint: formatEndpoint({ host: String(genba.listen ?? '127.0.0.1'), port: opts.queryPort }),
+    };
   raw.genba = genba;
   const config = validateConfig(raw, defaultRegistry, { source: opts.configSource, anyPort: opts.anyPort });
   const g = config.genba;
@@ -145,19 +141,15 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     if (store) registerJaegerRoutes(query, store);
     query.get('/health', async () => ({ status: 'ok', role: g.role }));
     query.get('/metrics', async (_req, res) => res.type('text/plain; version=0.0.4').send(metrics.render()));
-    const at =
-      g.query.endpoint ??
-      `${g.listen.includes(':') ? `[${g.listen}]` : g.listen}:${opts.anyPort ? 0 : 16686}`;
-    const colon = at.lastIndexOf(':');
-    await query.listen({
-      host: at.slice(0, colon).replace(/^\[|\]$/g, ''),
-      port: Number(at.slice(colon + 1)),
-    });
+    const at = g.query.endpoint
+      ? parseEndpoint(g.query.endpoint, 'genba.query.endpoint')
+      : { host: g.listen, port: opts.anyPort ? 0 : 16686 };
+    await query.listen(at);
 
     const eps = pipelines.endpoints;
     const otlp = Object.entries(eps).find(([id]) => id === 'otlp' || id.startsWith('otlp/'))?.[1] ?? {};
     return {
-      urls: { otlpHttp: otlp.http ?? '', otlpGrpc: otlp.grpc ?? '', query: urlOf(query) },
+      urls: { otlpHttp: otlp.http ?? '', otlpGrpc: otlp.grpc ?? '', query: listeningUrl(query.server) },
       endpoints: eps,
       store: store as Storage,
       settings: g,

@@ -5,6 +5,7 @@
 import type { Storage } from '@genba/storage';
 import type { ZodType } from 'zod';
 import type { ComponentContext, ListeningReceiver, Stage } from '../component.ts';
+import { formatEndpoint } from '../config/endpoint.ts';
 import type { SpanConsumer } from '../span-consumer.ts';
 
 export interface BuildContext extends ComponentContext {
@@ -59,10 +60,8 @@ export function withEndpoints(
       const next: unknown = node[key];
       node = next !== null && typeof next === 'object' ? (next as Record<string, unknown>) : undefined;
     }
-    if (node && node.endpoint === undefined) {
-      const host = listen.includes(':') ? `[${listen}]` : listen;
-      node.endpoint = `${host}:${anyPort ? 0 : port}`;
-    }
+    if (node && node.endpoint === undefined)
+      node.endpoint = formatEndpoint({ host: listen, port: anyPort ? 0 : port });
   }
   return out;
 }

@@ -2,10 +2,10 @@
  * The `otlp` receiver, keyed like the Collector's: `protocols.grpc` (4317) and
  * `protocols.http` (4318). Only the protocols present are opened.
  */
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify from 'fastify';
 import { z } from 'zod';
 import type { ComponentContext, ListeningReceiver } from '../component.ts';
-import { formatEndpoint, parseEndpoint } from '../config/endpoint.ts';
+import { listeningUrl, parseEndpoint } from '../config/endpoint.ts';
 import { registerOtlpHttp } from '../otlp-http-receiver.ts';
 import type { SpanConsumer } from '../span-consumer.ts';
 import { startOtlpGrpcReceiver } from './otlp-grpc-receiver.ts';
@@ -33,12 +33,6 @@ export const otlpReceiverConfig = z
 
 export type OtlpReceiverConfig = z.output<typeof otlpReceiverConfig>;
 
-function urlOf(app: FastifyInstance): string {
-  const a = app.server.address();
-  if (a === null || typeof a === 'string') throw new Error('not listening on TCP');
-  return `http://${formatEndpoint({ host: a.address, port: a.port })}`;
-}
-
 export async function createOtlpReceiver(
   config: OtlpReceiverConfig,
   consumer: SpanConsumer,
@@ -57,7 +51,7 @@ export async function createOtlpReceiver(
       closers.push(() => app.close());
       registerOtlpHttp(app, { consumer, metrics: ctx.metrics, maxBodyBytes: ctx.maxBodyBytes });
       await app.listen({ host: at.host, port: at.port });
-      endpoints.http = urlOf(app);
+      endpoints.http = listeningUrl(app.server);
     }
     if (grpc) {
       const r = await startOtlpGrpcReceiver(

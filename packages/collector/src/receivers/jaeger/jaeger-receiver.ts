@@ -4,7 +4,7 @@
  * Only the protocols present in the config are opened.
  */
 import type { ComponentContext, ListeningReceiver } from '../../component.ts';
-import { formatEndpoint, parseEndpoint } from '../../config/endpoint.ts';
+import { listeningUrl, parseEndpoint } from '../../config/endpoint.ts';
 import type { SpanConsumer } from '../../span-consumer.ts';
 import type { JaegerReceiverConfig, JaegerUdpConfig } from './jaeger-config.ts';
 import { createJaegerHttpApp } from './jaeger-http.ts';
@@ -55,9 +55,7 @@ export async function createJaegerReceiver(
       const app = createJaegerHttpApp({ consumer, ctx, maxBodyBytes });
       closers.push(() => app.close());
       await app.listen({ host: at.host, port: at.port });
-      const a = app.server.address();
-      if (a === null || typeof a === 'string') throw new Error('thrift_http is not listening on TCP');
-      endpoints.thrift_http = `http://${formatEndpoint({ host: a.address, port: a.port })}`;
+      endpoints.thrift_http = listeningUrl(app.server);
     }
     if (thrift_compact) await udp('thrift_compact', thrift_compact);
     if (thrift_binary) await udp('thrift_binary', thrift_binary);

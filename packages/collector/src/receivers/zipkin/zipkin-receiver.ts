@@ -6,7 +6,7 @@ import { GenbaError } from '@genba/model';
 import Fastify from 'fastify';
 import { z } from 'zod';
 import type { ComponentContext, ListeningReceiver } from '../../component.ts';
-import { formatEndpoint, parseEndpoint } from '../../config/endpoint.ts';
+import { listeningUrl, parseEndpoint } from '../../config/endpoint.ts';
 import type { SpanConsumer } from '../../span-consumer.ts';
 import { registerZipkinRoutes } from './zipkin-routes.ts';
 
@@ -47,10 +47,8 @@ export async function createZipkinReceiver(
     await app.close();
     throw err;
   }
-  const a = app.server.address();
-  if (a === null || typeof a === 'string') throw new Error('zipkin receiver is not listening on TCP');
   return {
-    endpoints: { http: `http://${formatEndpoint({ host: a.address, port: a.port })}` },
+    endpoints: { http: listeningUrl(app.server) },
     shutdown: () => app.close(),
   };
 }
