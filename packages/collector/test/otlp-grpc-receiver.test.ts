@@ -8,12 +8,13 @@ import { after, before, describe, test } from 'node:test';
 import { gzipSync } from 'node:zlib';
 import type { Span } from '@genba/model';
 import { emptyResource, emptyScope, emptySpan, GenbaError, SpanKind } from '@genba/model';
-import { decodeTraceResponse, encodeTraceRequest, TRACE_SERVICE_EXPORT_PATH } from '@genba/otlp';
+import { decodeTraceResponse, encodeTraceRequest } from '@genba/otlp';
 import * as grpc from '@grpc/grpc-js';
 import protobuf from 'protobufjs';
 import type { ComponentContext, ListeningReceiver } from '../src/component.ts';
 import { Metrics } from '../src/metrics.ts';
 import { startOtlpGrpcReceiver } from '../src/receivers/otlp-grpc-receiver.ts';
+import { exportRaw, RawClient } from './support/raw-trace-client.ts';
 
 // google.rpc.Status / RetryInfo and the two well-known types, from their public .proto field numbers.
 const rpcRoot = protobuf.Root.fromJSON({
@@ -61,30 +62,6 @@ function span(i: number, traceId = '5b8efff798038103d269b633813fc60c'): Span {
 }
 
 const bytesOf = (spans: Span[]) => Buffer.from(encodeTraceRequest(spans));
-
-const RawClient = grpc.makeGenericClientConstructor(
-  {
-    Export: {
-      path: TRACE_SERVICE_EXPORT_PATH,
-      requestStream: false,
-      responseStream: false,
-      requestSerialize: (b: Buffer) => b,
-      requestDeserialize: (b: Buffer) => b,
-      responseSerialize: (b: Buffer) => b,
-      responseDeserialize: (b: Buffer) => b,
-    },
-  },
-  'TraceService',
-);
-
-type Answer = { err: grpc.ServiceError | null; response?: Buffer };
-
-function exportRaw(client: grpc.Client, body: Buffer): Promise<Answer> {
-  const call = (client as unknown as Record<string, (...a: unknown[]) => void>).Export.bind(client);
-  return new Promise((resolve) =>
-    call(body, (err: grpc.ServiceError | null, response?: Buffer) => resolve({ err, response })),
-  );
-}
 
 /** A consumer whose behaviour each test sets. */
 class ScriptedConsumer {

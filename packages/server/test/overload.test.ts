@@ -7,8 +7,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Span } from '@genba/model';
-import { encodeTraceRequest, TRACE_SERVICE_EXPORT_PATH } from '@genba/otlp';
+import { encodeTraceRequest } from '@genba/otlp';
 import * as grpc from '@grpc/grpc-js';
+import { exportRaw, RawClient } from '../../collector/test/support/raw-trace-client.ts';
 import { generateTrace, mulberry32 } from '../src/index.ts';
 import { withTempServer } from './helpers.ts';
 
@@ -17,21 +18,6 @@ const IN_FLIGHT = 8000;
 const REQUESTS = 96;
 const SPANS_PER_REQUEST = 2000;
 const CONCURRENCY = 16;
-
-const RawClient = grpc.makeGenericClientConstructor(
-  {
-    Export: {
-      path: TRACE_SERVICE_EXPORT_PATH,
-      requestStream: false,
-      responseStream: false,
-      requestSerialize: (b: Buffer) => b,
-      requestDeserialize: (b: Buffer) => b,
-      responseSerialize: (b: Buffer) => b,
-      responseDeserialize: (b: Buffer) => b,
-    },
-  },
-  'TraceService',
-);
 
 function batches(): { body: Buffer; traceIds: Set<string>; spans: number }[] {
   const rng = mulberry32(11);
@@ -89,11 +75,7 @@ test('overload: refused with a retry delay, RSS bounded, every span stored or co
         retryHints.push(`http:${res.headers.get('retry-after')}`);
         return refused.push(b);
       }
-      const err = await new Promise<grpc.ServiceError | null>((resolve) =>
-        (
-          client as unknown as { Export: (b: Buffer, cb: (e: grpc.ServiceError | null) => void) => void }
-        ).Export(b.body, resolve),
-      );
+      const { err } = await exportRaw(client, b.body);
       if (!err) return accepted.push(b);
       assert.equal(err.code, grpc.status.RESOURCE_EXHAUSTED, `unexpected gRPC ${err.code}: ${err.details}`);
       retryHints.push(`grpc:${err.metadata.get('grpc-status-details-bin').length}`);
