@@ -3,10 +3,12 @@
  * prefixes. Message headers come strict (version word 0x8001 first) or old-style (name first);
  * both are read.
  */
+
+import { ByteCursor } from './byte-cursor.ts';
 import {
   checkSize,
   type MessageHeader,
-  ThriftDecodeError,
+  type ThriftDecodeError,
   type ThriftReader,
   TType,
 } from './thrift-reader.ts';
@@ -14,36 +16,26 @@ import {
 const VERSION_MASK = 0xffff0000 | 0;
 const VERSION_1 = 0x80010000 | 0;
 
-const decoder = new TextDecoder();
-
 export class ThriftBinaryReader implements ThriftReader {
-  #bytes: Uint8Array;
-  #view: DataView;
-  #pos = 0;
+  #c: ByteCursor;
   fieldId = 0;
   elemType = 0;
   keyType = 0;
 
   constructor(bytes: Uint8Array) {
-    this.#bytes = bytes;
-    this.#view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    this.#c = new ByteCursor(bytes);
   }
 
   get offset(): number {
-    return this.#pos;
+    return this.#c.pos;
   }
 
   get remaining(): number {
-    return this.#bytes.length - this.#pos;
+    return this.#c.remaining;
   }
 
   error(problem: string): ThriftDecodeError {
-    return new ThriftDecodeError(problem, this.#pos);
-  }
-
-  #need(n: number, what: string): void {
-    if (this.#bytes.length - this.#pos < n)
-      throw this.error(`truncated input: ${what} needs ${n} bytes, ${this.remaining} remain`);
+    return this.#c.error(problem);
   }
 
   readMessageBegin(): MessageHeader {
@@ -87,35 +79,35 @@ export class ThriftBinaryReader implements ThriftReader {
   }
 
   readByte(): number {
-    this.#need(1, 'byte');
-    return this.#view.getInt8(this.#pos++);
+    this.#c.need(1, 'byte');
+    return this.#c.view.getInt8(this.#c.pos++);
   }
 
   readI16(): number {
-    this.#need(2, 'i16');
-    const v = this.#view.getInt16(this.#pos);
-    this.#pos += 2;
+    this.#c.need(2, 'i16');
+    const v = this.#c.view.getInt16(this.#c.pos);
+    this.#c.pos += 2;
     return v;
   }
 
   readI32(): number {
-    this.#need(4, 'i32');
-    const v = this.#view.getInt32(this.#pos);
-    this.#pos += 4;
+    this.#c.need(4, 'i32');
+    const v = this.#c.view.getInt32(this.#c.pos);
+    this.#c.pos += 4;
     return v;
   }
 
   readI64(): bigint {
-    this.#need(8, 'i64');
-    const v = this.#view.getBigInt64(this.#pos);
-    this.#pos += 8;
+    this.#c.need(8, 'i64');
+    const v = this.#c.view.getBigInt64(this.#c.pos);
+    this.#c.pos += 8;
     return v;
   }
 
   readDouble(): number {
-    this.#need(8, 'double');
-    const v = this.#view.getFloat64(this.#pos);
-    this.#pos += 8;
+    this.#c.need(8, 'double');
+    const v = this.#c.view.getFloat64(this.#c.pos);
+    this.#c.pos += 8;
     return v;
   }
 
@@ -124,29 +116,14 @@ export class ThriftBinaryReader implements ThriftReader {
   }
 
   readBinary(): Uint8Array {
-    const len = this.#length(this.readI32(), 'binary');
-    // A plain Uint8Array copy: attribute values must not keep the datagram alive, nor be Buffers.
-    const out = new Uint8Array(this.#bytes.subarray(this.#pos, this.#pos + len));
-    this.#pos += len;
-    return out;
+    return this.#c.copy(this.#c.length(this.readI32(), 'binary'));
   }
 
   skipUuid(): void {
-    this.#need(16, 'uuid');
-    this.#pos += 16;
-  }
-
-  #length(len: number, what: string): number {
-    if (len < 0) throw this.error(`${what} has a negative length ${len}`);
-    if (len > this.remaining)
-      throw this.error(`${what} declares ${len} bytes but only ${this.remaining} remain`);
-    return len;
+    this.#c.skip(16, 'uuid');
   }
 
   #utf8(len: number, what: string): string {
-    this.#length(len, what);
-    const s = decoder.decode(this.#bytes.subarray(this.#pos, this.#pos + len));
-    this.#pos += len;
-    return s;
+    return this.#c.utf8(this.#c.length(len, what));
   }
 }

@@ -3,10 +3,12 @@
  * into the field header, little-endian doubles. Types are translated to TType ids so that one
  * decoder serves both protocols.
  */
+
+import { ByteCursor } from './byte-cursor.ts';
 import {
   checkSize,
   type MessageHeader,
-  ThriftDecodeError,
+  type ThriftDecodeError,
   type ThriftReader,
   TType,
 } from './thrift-reader.ts';
@@ -32,12 +34,8 @@ const TO_TTYPE = [
   TType.UUID,
 ];
 
-const decoder = new TextDecoder();
-
 export class ThriftCompactReader implements ThriftReader {
-  #bytes: Uint8Array;
-  #view: DataView;
-  #pos = 0;
+  #c: ByteCursor;
   #lastFieldId = 0;
   #fieldIds: number[] = [];
   /** A bool field's value, carried by its header. */
@@ -47,30 +45,24 @@ export class ThriftCompactReader implements ThriftReader {
   keyType = 0;
 
   constructor(bytes: Uint8Array) {
-    this.#bytes = bytes;
-    this.#view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    this.#c = new ByteCursor(bytes);
   }
 
   get offset(): number {
-    return this.#pos;
+    return this.#c.pos;
   }
 
   get remaining(): number {
-    return this.#bytes.length - this.#pos;
+    return this.#c.remaining;
   }
 
   error(problem: string): ThriftDecodeError {
-    return new ThriftDecodeError(problem, this.#pos);
-  }
-
-  #need(n: number, what: string): void {
-    if (this.#bytes.length - this.#pos < n)
-      throw this.error(`truncated input: ${what} needs ${n} bytes, ${this.remaining} remain`);
+    return this.#c.error(problem);
   }
 
   #u8(what: string): number {
-    this.#need(1, what);
-    return this.#bytes[this.#pos++];
+    this.#c.need(1, what);
+    return this.#c.bytes[this.#c.pos++];
   }
 
   #type(compact: number, what: string): number {
@@ -174,8 +166,8 @@ export class ThriftCompactReader implements ThriftReader {
   }
 
   readByte(): number {
-    this.#need(1, 'byte');
-    return this.#view.getInt8(this.#pos++);
+    this.#c.need(1, 'byte');
+    return this.#c.view.getInt8(this.#c.pos++);
   }
 
   readI16(): number {
@@ -194,36 +186,25 @@ export class ThriftCompactReader implements ThriftReader {
   }
 
   readDouble(): number {
-    this.#need(8, 'double');
-    const v = this.#view.getFloat64(this.#pos, true);
-    this.#pos += 8;
+    this.#c.need(8, 'double');
+    const v = this.#c.view.getFloat64(this.#c.pos, true);
+    this.#c.pos += 8;
     return v;
   }
 
   readString(): string {
-    const len = this.#length('string');
-    const s = decoder.decode(this.#bytes.subarray(this.#pos, this.#pos + len));
-    this.#pos += len;
-    return s;
+    return this.#c.utf8(this.#length('string'));
   }
 
   readBinary(): Uint8Array {
-    const len = this.#length('binary');
-    // A plain Uint8Array copy: attribute values must not keep the datagram alive, nor be Buffers.
-    const out = new Uint8Array(this.#bytes.subarray(this.#pos, this.#pos + len));
-    this.#pos += len;
-    return out;
+    return this.#c.copy(this.#length('binary'));
   }
 
   skipUuid(): void {
-    this.#need(16, 'uuid');
-    this.#pos += 16;
+    this.#c.skip(16, 'uuid');
   }
 
   #length(what: string): number {
-    const len = this.#varint32(`${what} length`);
-    if (len > this.remaining)
-      throw this.error(`${what} declares ${len} bytes but only ${this.remaining} remain`);
-    return len;
+    return this.#c.length(this.#varint32(`${what} length`), what);
   }
 }
