@@ -1,3 +1,4 @@
+export { fromJaegerJson } from './from-jaeger.ts';
 export { goJsonText, goTimeString } from './go-text.ts';
 export { jaegerServiceName, ProcessTable, toJaegerProcess } from './process.ts';
 export { toJaegerSpan } from './span.ts';
