@@ -7,7 +7,7 @@
 import type { Span } from '@genba/model';
 import { SpanKind } from '@genba/model';
 import type { TraceNode, TraceTree } from './trace-tree.ts';
-import { buildTraceTree, mainRoot } from './trace-tree.ts';
+import { buildTraceTree } from './trace-tree.ts';
 
 /** One stretch of the critical path, in epoch nanoseconds. */
 export interface CriticalPathSection {
@@ -23,16 +23,24 @@ export interface PathSection {
   end: number;
 }
 
-/** Sections of the main root's critical path, ascending; adjacent sections of one span merged. */
+/**
+ * The critical path as jaeger-ui shows it: each true root's path (a span with no parent id and no
+ * links; orphans and link-only spans are not roots here), roots in order of start, each ascending
+ * with adjacent sections of one span merged. The value stream follows `mainRoot` alone instead.
+ */
 export function criticalPath(spans: readonly Span[]): CriticalPathSection[] {
   const tree = buildTraceTree(spans);
-  const root = mainRoot(tree);
-  if (root === undefined) return [];
-  return pathSections(root).map((s) => ({
-    spanId: s.node.span.spanId,
-    start: tree.base + BigInt(s.start),
-    end: tree.base + BigInt(s.end),
-  }));
+  const out: CriticalPathSection[] = [];
+  for (const root of tree.roots) {
+    if (root.span.parentSpanId !== '' || root.span.links.length > 0) continue;
+    for (const s of pathSections(root))
+      out.push({
+        spanId: s.node.span.spanId,
+        start: tree.base + BigInt(s.start),
+        end: tree.base + BigInt(s.end),
+      });
+  }
+  return out;
 }
 
 /** Clipped times and the blocking children, ordered by end descending, of one node. */

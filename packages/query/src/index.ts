@@ -1,3 +1,5 @@
+export { AnalysisService } from './genba/analysis-service.ts';
+export { registerGenbaRoutes } from './genba/genba-routes.ts';
 export * from './jaeger/index.ts';
 export { failure, type JaegerEnvelope, ok } from './jaeger-envelope.ts';
 export { registerJaegerRoutes } from './jaeger-routes.ts';

@@ -2,6 +2,8 @@
  * Jaeger query API v1 (`/api/...` on 16686), with exactly the wire shapes that jaeger-ui and
  * Grafana's Jaeger data source read.
  */
+import { adjustTrace } from '@genba/analysis';
+import type { Span } from '@genba/model';
 import { GenbaError, normalizeTraceId } from '@genba/model';
 import type { Storage } from '@genba/storage';
 import type { FastifyInstance } from 'fastify';
@@ -24,6 +26,11 @@ function traceIdParam(raw: string): string {
   const id = normalizeTraceId(raw);
   if (!id) throw new GenbaError('bad_request', `malformed trace id "${raw}": expected 1 to 32 hex digits`);
   return id;
+}
+
+/** Every trace a reader gets has been through the adjusters (dedupe, clock skew, sort). */
+function adjusted(traces: Iterable<Span[]>): Span[][] {
+  return [...traces].map((t) => adjustTrace(t).spans);
 }
 
 export function registerJaegerRoutes(app: FastifyInstance, store: Storage): void {
@@ -54,13 +61,13 @@ export function registerJaegerRoutes(app: FastifyInstance, store: Storage): void
     if (ids !== undefined) {
       const list = (Array.isArray(ids) ? ids : [ids]).map(traceIdParam);
       const found = await store.getTraces(list);
-      return ok(toJaegerTraces(found.values()));
+      return ok(toJaegerTraces(adjusted(found.values())));
     }
     const query = parseTraceQuery(req.query);
     const summaries = await store.findTraces(query);
     const traces = await store.getTraces(summaries.map((s) => s.traceId));
     const ordered = summaries.map((s) => traces.get(s.traceId)).filter((t) => t !== undefined);
-    return ok(toJaegerTraces(ordered));
+    return ok(toJaegerTraces(adjusted(ordered)));
   });
 
   // Jaeger's service graph: endTs and lookback in milliseconds, answered from ingest-time aggregates.
@@ -75,6 +82,6 @@ export function registerJaegerRoutes(app: FastifyInstance, store: Storage): void
   app.get<{ Params: { traceId: string } }>('/api/traces/:traceId', async (req) => {
     const spans = await store.getTrace(traceIdParam(req.params.traceId));
     if (spans.length === 0) throw new GenbaError('not_found', 'trace not found');
-    return ok([toJaegerTrace(spans)]);
+    return ok([toJaegerTrace(adjustTrace(spans).spans)]);
   });
 }

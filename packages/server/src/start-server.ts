@@ -16,7 +16,7 @@ import {
   type ValidConfig,
   validateConfig,
 } from '@genba/collector';
-import { failure, registerJaegerRoutes } from '@genba/query';
+import { failure, registerGenbaRoutes, registerJaegerRoutes } from '@genba/query';
 import { openStore, type Storage } from '@genba/storage';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { DEFAULT_UI_DIR, uiHandler } from './static-ui.ts';
@@ -138,7 +138,10 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       const why = store ? '' : '; this instance is a router and serves only /health and /metrics';
       return res.code(404).send(failure(404, `no route ${req.method} ${req.url.split('?')[0]}${why}`));
     });
-    if (store) registerJaegerRoutes(query, store);
+    if (store) {
+      registerJaegerRoutes(query, store);
+      registerGenbaRoutes(query, store, config.analysis.rules);
+    }
     query.get('/health', async () => ({ status: 'ok', role: g.role }));
     query.get('/metrics', async (_req, res) => res.type('text/plain; version=0.0.4').send(metrics.render()));
     const at = g.query.endpoint

@@ -54,6 +54,8 @@ export const configSchema = z
       .strict()
       .optional(),
     genba: genbaSection.default(genbaSection.parse({})),
+    /** Value-stream rules; checked by @genba/analysis's own parser, which the SDK shares. */
+    analysis: z.unknown().optional(),
   })
   .strict();
 

@@ -3,6 +3,8 @@
  * `genba validate` prints them: unknown keys, unknown component types, pipelines that name
  * components nobody defined, and each component's own settings.
  */
+import type { AnalysisConfig } from '@genba/analysis';
+import { parseAnalysisConfig } from '@genba/analysis';
 import { parseDuration } from '@genba/model';
 import type { ZodType } from 'zod';
 import type { ComponentRegistry } from '../pipeline/component-registry.ts';
@@ -18,6 +20,8 @@ export interface ComponentConfig {
 
 export interface ValidConfig {
   genba: GenbaSection & { retentionDays: number };
+  /** `analysis.rules` before the default rules (or instead, with `replace_defaults`). */
+  analysis: AnalysisConfig;
   receivers: Map<string, ComponentConfig>;
   processors: Map<string, ComponentConfig>;
   exporters: Map<string, ComponentConfig>;
@@ -57,8 +61,16 @@ export function validateConfig(
   if (own && Object.keys(pipelines).length === 0)
     problems.push('service.pipelines: define at least one pipeline, e.g. `traces`');
 
+  let analysis: AnalysisConfig = { rules: [] };
+  try {
+    analysis = parseAnalysisConfig(c.analysis);
+  } catch (err) {
+    problems.push(...(err as Error).message.split('\n'));
+  }
+
   const out: ValidConfig = {
     genba: { ...c.genba, retentionDays },
+    analysis,
     receivers: new Map(),
     processors: new Map(),
     exporters: new Map(),

@@ -1,0 +1,67 @@
+/** Genba's analysis API on the query port: /api/genba/..., JSON in Jaeger's envelope, times in µs. */
+import type { Rule } from '@genba/analysis';
+import type { Storage } from '@genba/storage';
+import type { FastifyInstance } from 'fastify';
+import { ok } from '../jaeger-envelope.ts';
+import type { WindowRequest } from './analysis-service.ts';
+import { AnalysisService } from './analysis-service.ts';
+import type { Raw } from './params.ts';
+import { integer, namedWindow, required, text, traceId, window } from './params.ts';
+
+export const DEFAULT_WINDOW_TRACES = 1000;
+export const MAX_WINDOW_TRACES = 10_000;
+
+function windowRequest(q: Raw, w = window(q)): WindowRequest {
+  return {
+    ...w,
+    service: required(q, 'service'),
+    operation: text(q, 'operation'),
+    buckets: integer(q, 'buckets', 12, 0, 500),
+    limit: integer(q, 'limit', DEFAULT_WINDOW_TRACES, 1, MAX_WINDOW_TRACES),
+  };
+}
+
+export function registerGenbaRoutes(app: FastifyInstance, store: Storage, rules?: readonly Rule[]): void {
+  const service = new AnalysisService(store, rules);
+
+  app.get<{ Params: { traceId: string } }>('/api/genba/traces/:traceId/critical-path', async (req) => {
+    const data = await service.criticalPath(traceId(req.params.traceId));
+    return ok(data, data.length);
+  });
+
+  app.get<{ Params: { traceId: string } }>('/api/genba/traces/:traceId/analysis', async (req) =>
+    ok(await service.analyze(traceId(req.params.traceId))),
+  );
+
+  app.get<{ Querystring: Raw }>('/api/genba/value-stream', async (req) =>
+    ok(await service.valueStream(windowRequest(req.query))),
+  );
+
+  app.get<{ Querystring: Raw }>('/api/genba/value-stream/compare', async (req) => {
+    const q = req.query;
+    const before = windowRequest(q, namedWindow(q, 'before'));
+    const after = windowRequest(q, namedWindow(q, 'after'));
+    return ok(await service.compare(before, after));
+  });
+
+  app.get<{ Querystring: Raw }>('/api/genba/components', async (req) => {
+    const data = await service.components(windowRequest(req.query));
+    return ok(data, data.length);
+  });
+
+  app.get<{ Querystring: Raw }>('/api/genba/anomalies', async (req) => {
+    const data = await service.anomalies(windowRequest(req.query));
+    return ok(data, data.length);
+  });
+
+  app.get<{ Querystring: Raw }>('/api/genba/errors', async (req) => {
+    const data = await service.errors(windowRequest(req.query));
+    return ok(data, data.length);
+  });
+
+  app.get<{ Querystring: Raw }>('/api/genba/diff', async (req) => {
+    const a = traceId(required(req.query, 'a'), "parameter 'a'");
+    const b = traceId(required(req.query, 'b'), "parameter 'b'");
+    return ok(await service.diff(a, b));
+  });
+}
