@@ -4,3 +4,5 @@ export * from './jaeger/index.ts';
 export { failure, type JaegerEnvelope, ok } from './jaeger-envelope.ts';
 export { registerJaegerRoutes } from './jaeger-routes.ts';
 export { parseTraceQuery } from './jaeger-search-params.ts';
+export { epochMicros, microFigures } from './genba/micros.ts';
+export * from './genba/report-json.ts';
