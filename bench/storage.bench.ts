@@ -20,6 +20,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
 import type { Span } from '@genba/model';
 import { decodeTraceRequest, encodeTraceRequest } from '@genba/otlp';
+import { AnalysisService } from '@genba/query';
 import { generateTrace, mulberry32, type ServerOptions, startServer } from '@genba/server';
 import type { Storage } from '@genba/storage';
 import { type StoreDiskUse, storeDiskUse } from './storage-disk.ts';
@@ -228,6 +229,17 @@ try {
       : undefined;
   const latencies =
     typeof store.getLatencies === 'function' ? await measure(100, () => store.getLatencies(hour)) : undefined;
+  // The value stream of the root service over the hour: 1000 traces spread over 12 buckets.
+  const analysis = new AnalysisService(store);
+  const valueStreamHour = await measure(5, () =>
+    analysis.valueStream({
+      service: 'frontend',
+      start: hour.startMin,
+      end: hour.startMax,
+      buckets: 12,
+      limit: 1000,
+    }),
+  );
   if (missingTraces) console.log(`WARNING: ${missingTraces} sampled trace ids were not found`);
   console.log(
     `searches that found nothing: service+operation+duration ${emptySearches}/${search.runs}, ` +
@@ -348,6 +360,13 @@ try {
     },
     { what: 'dependencies, 1 h', genba: latencyCell(dependencies), peer: '', target: '', 'met?': '' },
     { what: 'per-operation P95, 1 h', genba: latencyCell(latencies), peer: '', target: '', 'met?': '' },
+    {
+      what: 'value stream of the root service, 1 h (1000 traces analysed)',
+      genba: latencyCell(valueStreamHour),
+      peer: '',
+      target: '',
+      'met?': '',
+    },
   ];
   console.log(
     `\nStorage at ${fmtInt(spans)} spans (${storeLabel}); ` +
