@@ -2,6 +2,7 @@
  * @genba/sdk: an OpenTelemetry tracer (register it and every OTel instrumentation feeds it),
  * an ergonomic layer on top, helpers and TPS span builders, and OTLP export.
  */
+export * from './analyzer/index.ts';
 export { AsyncLocalStorageContextManager } from './context/async-local-storage-context-manager.ts';
 export {
   addAttributes,

@@ -5,6 +5,9 @@
  */
 import type { Attributes } from '@genba/model';
 import { DiagConsoleLogger, DiagLogLevel, diag } from '@opentelemetry/api';
+import { setCurrentAnalyzer } from '../analyzer/current-analyzer.ts';
+import type { LocalAnalyzerOptions } from '../analyzer/local-analyzer.ts';
+import { LocalAnalyzer } from '../analyzer/local-analyzer.ts';
 import { reportOnce } from '../diag.ts';
 import type { BatchSpanProcessorOptions } from '../export/batch-span-processor.ts';
 import { BatchSpanProcessor } from '../export/batch-span-processor.ts';
@@ -44,6 +47,11 @@ export interface InitOptions {
   spanProcessors?: SpanProcessor[];
   /** Track open traces for `getActiveTraces()` (default true; costs a Map update per span). */
   activeTraces?: boolean;
+  /**
+   * Keep recent spans for value-stream analysis in process, read through `getAnalyzer()`
+   * (default off, and then it costs nothing; on, one array store per ended span).
+   */
+  analyzer?: boolean | LocalAnalyzerOptions;
   /** Print the SDK's own warnings to the console (default: OTEL_LOG_LEVEL, else warnings). */
   logLevel?: 'none' | 'error' | 'warn' | 'info' | 'debug';
 }
@@ -118,9 +126,13 @@ export function init(options: InitOptions = {}): TracerProvider {
   if (processor !== undefined) provider.addSpanProcessor(processor);
   const tracker = options.activeTraces === false || !enabled ? undefined : new ActiveTraceTracker();
   if (tracker !== undefined) provider.addSpanProcessor(tracker);
+  const analyzerOptions = options.analyzer === true ? {} : options.analyzer || undefined;
+  const analyzer = analyzerOptions === undefined || !enabled ? undefined : new LocalAnalyzer(analyzerOptions);
+  if (analyzer !== undefined) provider.addSpanProcessor(analyzer);
   for (const p of options.spanProcessors ?? []) provider.addSpanProcessor(p);
 
   provider.register();
+  setCurrentAnalyzer(analyzer);
   setState({ provider, exporter, processor, tracker });
   return provider;
 }
