@@ -55,7 +55,7 @@ export function analyzeFrom(tree: TraceTree, root: TraceNode, rules: readonly Ru
   const segments: Segment[] = [];
   for (const section of pathSections(root)) classifySection(section, rules, segments);
   const categories = zeroCategories();
-  const components: Record<string, number> = {};
+  const components: Record<string, number> = Object.create(null); // span data may name a component __proto__
   for (const s of segments) {
     const d = s.end - s.start;
     categories[s.category] += d;

@@ -25,7 +25,7 @@ describe('value stream of one trace', () => {
     ]);
     assert.deepEqual(ms(a), { processing: 20 + 70, waiting: 0, transport: 10, defect: 0 });
     assert.equal(a.total, 100 * MS);
-    assert.deepEqual(a.components, { gateway: 30 * MS, orders: 70 * MS });
+    assert.deepEqual({ ...a.components }, { gateway: 30 * MS, orders: 70 * MS });
     assert.equal(a.bottleneck, 'orders');
     assert.equal(a.valueAddedRatio, 0.9);
   });
@@ -158,6 +158,15 @@ describe('value stream of one trace', () => {
         err.message.includes('analysis.rules.0.when.colour: unknown condition') &&
         err.message.includes('analysis.rules.1: expected a map'),
     );
+  });
+
+  test('a component named __proto__ keeps its time', () => {
+    const a = analyze([
+      { id: 'root', service: 'svc', start: 0, end: 100 },
+      { id: 'odd', parent: 'root', start: 10, end: 90, attributes: { 'genba.component': '__proto__' } },
+    ]);
+    assert.equal(a.components.__proto__, 80 * MS);
+    assert.equal(a.bottleneck, '__proto__');
   });
 
   test('the subtree of a service: analysis from a given span', () => {

@@ -23,7 +23,7 @@ export interface MicroFigures {
 
 export function microFigures(a: TraceAnalysis): MicroFigures {
   const categories = zeroCategories();
-  const components: Record<string, number> = {};
+  const components: Record<string, number> = Object.create(null); // span data may name a component __proto__
   let total = 0;
   for (const s of a.segments) {
     const { start, end } = segmentMicros(a, s);
