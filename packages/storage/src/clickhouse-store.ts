@@ -9,6 +9,7 @@ import { normalizeTraceId } from '@genba/model';
 import { DEPENDENCY_LAYOUT, DependencyEdges, edgesToRowBinary } from './dependency-edges.ts';
 import type { Dialect } from './dialect.ts';
 import { StorageError } from './errors.ts';
+import { histogramQuantile } from './latency-histogram.ts';
 import { dropExpiredPartitions } from './retention.ts';
 import { shardOf } from './shard-routing.ts';
 import { spanKindFromName, spanKindName } from './span-kind-names.ts';
@@ -280,19 +281,27 @@ export class ClickHouseStore implements Storage {
       calls: string;
       errors: string;
       dur: string;
+      latency: [number[], (string | number)[]];
     }>(
-      `SELECT parent, child, sum(calls) AS calls, sum(errors) AS errors, sum(duration_sum_ns) AS dur
+      `SELECT parent, child, sum(calls) AS calls, sum(errors) AS errors, sum(duration_sum_ns) AS dur,
+         sumMap(latencyMap.bucket, latencyMap.calls) AS latency
        FROM dependencies WHERE ${minuteWindow}
        GROUP BY parent, child ORDER BY parent, child`,
       minuteParams(startMin, startMax),
     );
-    return rows.map((r) => ({
-      parent: r.parent,
-      child: r.child,
-      callCount: Number(r.calls),
-      errorCount: Number(r.errors),
-      durationSumNano: BigInt(r.dur),
-    }));
+    return rows.map((r) => {
+      const buckets = r.latency[0].map(Number);
+      const counts = r.latency[1].map(Number);
+      return {
+        parent: r.parent,
+        child: r.child,
+        callCount: Number(r.calls),
+        errorCount: Number(r.errors),
+        durationSumNano: BigInt(r.dur),
+        p50Nano: histogramQuantile(buckets, counts, 0.5),
+        p95Nano: histogramQuantile(buckets, counts, 0.95),
+      };
+    });
   }
 
   async getLatencies(q: LatencyQuery): Promise<OperationLatency[]> {

@@ -6,14 +6,17 @@
  */
 import type { Span } from '@genba/model';
 import { StatusCode, serviceName } from '@genba/model';
+import { bucketOf } from './latency-histogram.ts';
 import { RowBinaryWriter } from './row-binary-writer.ts';
 import type { RowLayout } from './transport.ts';
 
+/** Rows of `dependencies`; the child durations travel as a latency histogram (latency-histogram.ts). */
 export const DEPENDENCY_LAYOUT: RowLayout = {
   structure:
-    'minute DateTime, parent String, child String, calls UInt64, errors UInt64, duration_sum_ns Int64',
-  select: 'minute, parent, child, calls, errors, duration_sum_ns',
-  columns: 'minute, parent, child, calls, errors, duration_sum_ns',
+    'minute DateTime, parent String, child String, calls UInt64, errors UInt64, duration_sum_ns Int64, ' +
+    'latency_buckets Array(UInt16), latency_calls Array(UInt64)',
+  select: 'minute, parent, child, calls, errors, duration_sum_ns, latency_buckets, latency_calls',
+  columns: 'minute, parent, child, calls, errors, duration_sum_ns, latencyMap.bucket, latencyMap.calls',
 };
 
 interface Child {
@@ -21,6 +24,7 @@ interface Child {
   minute: number;
   error: boolean;
   durationNs: bigint;
+  bucket: number;
 }
 
 export interface Edge {
@@ -30,15 +34,19 @@ export interface Edge {
   calls: number;
   errors: number;
   durationSumNs: bigint;
+  /** Calls per latency-histogram bucket. */
+  latency: Map<number, number>;
 }
 
 function childOf(s: Span, service: string): Child {
   const end = s.endTimeUnixNano > s.startTimeUnixNano ? s.endTimeUnixNano : s.startTimeUnixNano;
+  const durationNs = end - s.startTimeUnixNano;
   return {
     service,
     minute: Number(s.startTimeUnixNano / 60_000_000_000n) * 60,
     error: s.status.code === StatusCode.ERROR,
-    durationNs: end - s.startTimeUnixNano,
+    durationNs,
+    bucket: bucketOf(Number(durationNs)),
   };
 }
 
@@ -102,12 +110,21 @@ export class DependencyEdges {
       const key = `${c.minute}\u0000${parent}\u0000${c.service}`;
       let e = out.get(key);
       if (!e) {
-        e = { minute: c.minute, parent, child: c.service, calls: 0, errors: 0, durationSumNs: 0n };
+        e = {
+          minute: c.minute,
+          parent,
+          child: c.service,
+          calls: 0,
+          errors: 0,
+          durationSumNs: 0n,
+          latency: new Map(),
+        };
         out.set(key, e);
       }
       e.calls++;
       if (c.error) e.errors++;
       e.durationSumNs += c.durationNs;
+      e.latency.set(c.bucket, (e.latency.get(c.bucket) ?? 0) + 1);
     };
     const services = spans.map(serviceName);
     for (let i = 0; i < spans.length; i++) this.#services.set(spans[i].spanId, services[i]);
@@ -140,6 +157,11 @@ export function edgesToRowBinary(edges: readonly Edge[]): Buffer {
     w.int64(BigInt(e.calls));
     w.int64(BigInt(e.errors));
     w.int64(e.durationSumNs);
+    const buckets = [...e.latency.keys()].sort((a, b) => a - b);
+    w.varint(buckets.length);
+    for (const b of buckets) w.uint16(b);
+    w.varint(buckets.length);
+    for (const b of buckets) w.uint64(e.latency.get(b)!);
   }
   return Buffer.from(w.bytes());
 }

@@ -4,14 +4,15 @@
  * to SCHEMA_VERSION. Every step is idempotent, so a migration cut short by a crash runs again cleanly.
  */
 import type { Dialect } from './dialect.ts';
-import { SPAN_INDEXES, type SchemaOptions, schemaStatements } from './schema.ts';
+import { DEPENDENCY_LATENCY_COLUMN, type SchemaOptions, SPAN_INDEXES, schemaStatements } from './schema.ts';
 import type { Transport } from './transport.ts';
 
 /**
  * 2: day-partitioned `traces` and `operations`, `dependencies` and `latency_stats`.
  * 3: bloom-filter indexes on attribute and resource values (modern form).
+ * 4: a latency histogram per row of `dependencies`, for the P50/P95 of each edge.
  */
-export const SCHEMA_VERSION = 3;
+export const SCHEMA_VERSION = 4;
 
 async function tableNames(t: Transport): Promise<Set<string>> {
   const rows = await t.rows<{ name: string }>(
@@ -50,6 +51,24 @@ async function fromVersion1(t: Transport, d: Dialect, opts: SchemaOptions): Prom
   await t.exec('DROP TABLE IF EXISTS operations_v1');
 }
 
+/**
+ * Version 4: the latency histogram in `dependencies`, and in a cluster also in the Distributed table
+ * over it, whose columns must match. Rows from before keep an empty histogram. One ALTER adds both
+ * Nested subcolumns, and a table that has them is skipped, so this runs again cleanly.
+ */
+async function addDependencyLatency(t: Transport, opts: SchemaOptions): Promise<void> {
+  const tables = opts.cluster ? ['dependencies_local', 'dependencies'] : ['dependencies'];
+  for (const table of tables) {
+    const [row] = await t.rows<{ n: string | number }>(
+      `SELECT count() AS n FROM system.columns
+       WHERE database = currentDatabase() AND table = {table:String} AND name = 'latencyMap.bucket'`,
+      { table },
+    );
+    if (Number(row?.n ?? 0) === 0)
+      await t.exec(`ALTER TABLE ${table} ADD COLUMN ${DEPENDENCY_LATENCY_COLUMN}`);
+  }
+}
+
 /** Creates a new store, or upgrades an older one, to SCHEMA_VERSION. Returns the version found. */
 export async function migrate(t: Transport, d: Dialect, opts: SchemaOptions = {}): Promise<number> {
   const found = await currentVersion(t);
@@ -58,7 +77,10 @@ export async function migrate(t: Transport, d: Dialect, opts: SchemaOptions = {}
   // Parts written before version 3 keep no attribute index; searches over them scan as before.
   if (found > 0 && found < 3 && d.form === 'modern')
     for (const index of SPAN_INDEXES)
-      await t.exec(`ALTER TABLE spans${opts.cluster ? '_local' : ''} ADD ${index.replace('INDEX', 'INDEX IF NOT EXISTS')}`);
+      await t.exec(
+        `ALTER TABLE spans${opts.cluster ? '_local' : ''} ADD ${index.replace('INDEX', 'INDEX IF NOT EXISTS')}`,
+      );
+  if (found > 0 && found < 4) await addDependencyLatency(t, opts);
   if (found < SCHEMA_VERSION) {
     await t.exec('CREATE TABLE IF NOT EXISTS genba_schema (version UInt32, applied DateTime) ENGINE = Log');
     await t.exec('INSERT INTO genba_schema SELECT {v:UInt32}, now()', { v: SCHEMA_VERSION });

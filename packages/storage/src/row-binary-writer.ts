@@ -33,10 +33,34 @@ export class RowBinaryWriter {
     this.#buf[this.#pos++] = v;
   }
 
+  uint16(v: number): void {
+    this.#ensure(2);
+    this.#buf[this.#pos++] = v & 0xff;
+    this.#buf[this.#pos++] = (v >>> 8) & 0xff;
+  }
+
   uint32(v: number): void {
     this.#ensure(4);
     this.#buf.writeUInt32LE(v >>> 0, this.#pos);
     this.#pos += 4;
+  }
+
+  /** A non-negative safe integer as UInt64, without a bigint (which costs several times more). */
+  uint64(v: number): void {
+    this.#ensure(8);
+    const buf = this.#buf;
+    const p = this.#pos;
+    const lo = v >>> 0;
+    const hi = Math.floor(v / 0x100000000) >>> 0;
+    buf[p] = lo;
+    buf[p + 1] = lo >>> 8;
+    buf[p + 2] = lo >>> 16;
+    buf[p + 3] = lo >>> 24;
+    buf[p + 4] = hi;
+    buf[p + 5] = hi >>> 8;
+    buf[p + 6] = hi >>> 16;
+    buf[p + 7] = hi >>> 24;
+    this.#pos = p + 8;
   }
 
   int64(v: bigint): void {

@@ -17,6 +17,13 @@ export interface SchemaOptions {
 /** Tables that hold data, each partitioned by day, which is what retention drops. */
 export const DATA_TABLES = ['spans', 'traces', 'operations', 'dependencies', 'latency_stats'] as const;
 
+/**
+ * Child-call latencies of an edge as a histogram (latency-histogram.ts): calls per bucket. A Nested
+ * column whose name ends in `Map` is summed key by key by SummingMergeTree, on 18.16 as on current
+ * engines, so merged rows keep one histogram per minute and edge.
+ */
+export const DEPENDENCY_LATENCY_COLUMN = 'latencyMap Nested(bucket UInt16, calls UInt64)';
+
 export const TRACE_SHARDING_KEY = 'reinterpretAsUInt8(substring(trace_id, 16, 1))';
 const ZERO_ID = "toFixedString(unhex('0000000000000000'), 8)";
 
@@ -90,7 +97,8 @@ export function schemaStatements(d: Dialect, opts: SchemaOptions = {}): string[]
     `CREATE MATERIALIZED VIEW IF NOT EXISTS ${t('operations_mv')} TO ${t('operations')} AS
     SELECT ${d.day} AS day, service, name, kind FROM ${t('spans')} GROUP BY day, service, name, kind`,
     `CREATE TABLE IF NOT EXISTS ${t('dependencies')} (
-      minute DateTime, parent ${d.lowText}, child ${d.lowText}, calls UInt64, errors UInt64, duration_sum_ns Int64
+      minute DateTime, parent ${d.lowText}, child ${d.lowText}, calls UInt64, errors UInt64, duration_sum_ns Int64,
+      ${DEPENDENCY_LATENCY_COLUMN}
     ) ENGINE = SummingMergeTree PARTITION BY toDate(minute) ORDER BY (minute, parent, child)`,
     `CREATE TABLE IF NOT EXISTS ${t('latency_stats')} (
       minute DateTime, service ${d.lowText}, name ${d.lowText}, kind UInt8, is_root UInt8,

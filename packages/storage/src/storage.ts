@@ -62,6 +62,17 @@ export interface DependencyLink {
   errorCount: number;
   /** Sum of the child spans' durations, in nanoseconds. */
   durationSumNano: bigint;
+  /**
+   * The P50 and P95 of the child spans' durations over the window, in nanoseconds.
+   * - MUST be answered from ingest-time aggregates (a latency histogram per minute and edge),
+   *   never by scanning spans.
+   * - MUST be within 4.4 % (plus 1 ns) of the exact nearest-rank quantile, the ⌈q·n⌉-th smallest
+   *   duration of those calls (the bound of the buckets in latency-histogram.ts).
+   * - Calls stored before schema version 4 have no histogram: they count in callCount but not
+   *   here; both MUST be 0 when no call of the window has one.
+   */
+  p50Nano: number;
+  p95Nano: number;
 }
 
 export interface LatencyQuery {

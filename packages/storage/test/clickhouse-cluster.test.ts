@@ -7,8 +7,9 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { openStore, shardOf } from '../src/index.ts';
+import { HttpTransport, openStore, shardOf } from '../src/index.ts';
 import { loadFixture, storageConformance } from './conformance.ts';
+import { dependencyUpgrade } from './dependency-upgrade.ts';
 import type { ClickHouseCluster, ClickHouseServer } from './support/clickhouse-server.ts';
 import { startClickHouseCluster } from './support/clickhouse-server.ts';
 
@@ -115,4 +116,10 @@ test('through --storage, each trace is written to one shard, by the same rule as
   } finally {
     await store.close();
   }
+});
+
+dependencyUpgrade('2-shard ClickHouse 18.16 cluster', {
+  open: () => openStore({ dataDir: '', storage: clusterUrl().replace('genba_conformance', 'genba_upgrade') }),
+  shards: () => cluster.shards.map((s) => new HttpTransport({ url: s.url, database: 'genba_upgrade' })),
+  cluster: { name: 'genba', database: 'genba_upgrade' },
 });

@@ -4,8 +4,9 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { openStore } from '../src/index.ts';
+import { HttpTransport, openStore } from '../src/index.ts';
 import { storageConformance } from './conformance.ts';
+import { dependencyUpgrade } from './dependency-upgrade.ts';
 import type { ClickHouseServer } from './support/clickhouse-server.ts';
 import { startClickHouse } from './support/clickhouse-server.ts';
 
@@ -38,4 +39,10 @@ storageConformance('ClickHouse 18.16 server', {
       storage: `${server.url.replace('http', 'clickhouse')}/genba_conformance`,
       ...opts,
     }),
+});
+
+dependencyUpgrade('ClickHouse 18.16 server', {
+  open: () =>
+    openStore({ dataDir: '', storage: `${server.url.replace('http', 'clickhouse')}/genba_upgrade` }),
+  shards: () => [new HttpTransport({ url: server.url, database: 'genba_upgrade' })],
 });

@@ -8,6 +8,7 @@ import { after, before, describe, test } from 'node:test';
 import type { Span } from '@genba/model';
 import { decodeTraceRequestJson } from '@genba/otlp';
 import type { Storage } from '../src/index.ts';
+import { dependencyConformance } from './dependency-conformance.ts';
 
 export interface StoreFactory {
   /** A new, empty store. */
@@ -139,33 +140,7 @@ export function storageConformance(name: string, factory: StoreFactory): void {
       });
     }
 
-    test('dependencies: calls between services, summed per edge over the window', async () => {
-      assert.deepEqual(await store.getDependencies(window.startMin, window.startMax), [
-        { parent: 'frontend', child: 'payments', callCount: 1, errorCount: 1, durationSumNano: 80n * MS },
-      ]);
-      assert.deepEqual(await store.getDependencies(BASE + 3_600_000n * MS, BASE + 7_200_000n * MS), []);
-    });
-
-    test('dependencies: a child written before its parent still makes an edge', async () => {
-      const [parent] = fixture.filter((s) => s.spanId === 'a000000000000002');
-      const [child] = fixture.filter((s) => s.spanId === 'a000000000000003');
-      const t = '3000000000000000000000000000000d';
-      const later = 2n * 86_400_000n * MS;
-      const shift = (s: Span, spanId: string, parentSpanId: string) => ({
-        ...s,
-        traceId: t,
-        spanId,
-        parentSpanId,
-        startTimeUnixNano: s.startTimeUnixNano + later,
-        endTimeUnixNano: s.endTimeUnixNano + later,
-      });
-      await store.write([shift(child, 'd000000000000002', 'd000000000000001')]);
-      await store.write([shift(parent, 'd000000000000001', '')]);
-      const got = await store.getDependencies(BASE + later - 60_000n * MS, BASE + later + 60_000n * MS);
-      assert.deepEqual(got, [
-        { parent: 'frontend', child: 'payments', callCount: 1, errorCount: 1, durationSumNano: 80n * MS },
-      ]);
-    });
+    dependencyConformance(() => store, fixture, BASE);
 
     test('latencies per operation over the window, and of root spans only', async () => {
       const all = await store.getLatencies({ ...window, service: 'frontend' });

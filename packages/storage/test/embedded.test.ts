@@ -5,9 +5,14 @@ import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { ChdbTransport, currentVersion, openEmbeddedStore, SCHEMA_VERSION } from '../src/index.ts';
 import { storageConformance } from './conformance.ts';
+import { dependencyUpgrade } from './dependency-upgrade.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'genba-store-'));
-after(() => rmSync(dir, { recursive: true, force: true }));
+const v3 = mkdtempSync(join(tmpdir(), 'genba-store-v3-'));
+after(() => {
+  rmSync(dir, { recursive: true, force: true });
+  rmSync(v3, { recursive: true, force: true });
+});
 
 storageConformance('embedded chdb', {
   open: () => openEmbeddedStore({ dataDir: dir }),
@@ -55,4 +60,9 @@ test('a store made by Genba before versioned migrations opens and upgrades itsel
   } finally {
     rmSync(old, { recursive: true, force: true });
   }
+});
+
+dependencyUpgrade('embedded chdb', {
+  open: () => openEmbeddedStore({ dataDir: v3 }),
+  shards: () => [new ChdbTransport({ dataDir: v3 })],
 });
