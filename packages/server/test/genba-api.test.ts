@@ -210,6 +210,13 @@ describe('/api/genba', () => {
       (d: { parent: string; child: string; callCount: number }) => `${d.parent}>${d.child}:${d.callCount}`,
     );
     assert.deepEqual(edges.sort(), ['gateway>orders:61', 'orders>inventory:61', 'orders>payments:3']);
+    const withLatency = await api(`/api/genba/dependencies?start=${us(BEFORE_START)}&end=${us(NOW)}`);
+    const inv2 = withLatency.find((d: { child: string }) => d.child === 'inventory');
+    // 30 calls of 200 ms, 30 of 10 ms and one of 2 s: the median is 200 ms, within the histogram's 4.4 %.
+    assert.equal(inv2.callCount, 61);
+    assert.ok(Math.abs(inv2.p50 - 200_000) <= 200_000 * 0.044, String(inv2.p50));
+    assert.ok(Math.abs(inv2.p95 - 200_000) <= 200_000 * 0.044, String(inv2.p95));
+    assert.equal(withLatency.find((d: { child: string }) => d.child === 'payments').errorCount, 3);
   });
 
   test('bad input gets a 4xx that names the problem', async () => {

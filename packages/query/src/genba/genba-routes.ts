@@ -5,6 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import { ok } from '../jaeger-envelope.ts';
 import type { WindowRequest } from './analysis-service.ts';
 import { AnalysisService } from './analysis-service.ts';
+import { nsToMicros } from './micros.ts';
 import type { Raw } from './params.ts';
 import { integer, namedWindow, required, text, traceId, window } from './params.ts';
 
@@ -56,6 +57,21 @@ export function registerGenbaRoutes(app: FastifyInstance, store: Storage, rules?
 
   app.get<{ Querystring: Raw }>('/api/genba/errors', async (req) => {
     const data = await service.errors(windowRequest(req.query));
+    return ok(data, data.length);
+  });
+
+  // The service graph with latency: calls, errors, P50/P95 per edge, from the ingest-time table.
+  app.get<{ Querystring: Raw }>('/api/genba/dependencies', async (req) => {
+    const w = window(req.query);
+    const links = await store.getDependencies(w.start, w.end);
+    const data = links.map((l) => ({
+      parent: l.parent,
+      child: l.child,
+      callCount: l.callCount,
+      errorCount: l.errorCount,
+      p50: nsToMicros(l.p50Nano),
+      p95: nsToMicros(l.p95Nano),
+    }));
     return ok(data, data.length);
   });
 
