@@ -1,7 +1,8 @@
-/** The `genba` command line: serve, validate, tracegen, demo. */
+/** The `genba` command line: serve, validate, tracegen, demo, analyze. */
 
 import { parseDuration } from '@genba/model';
-import { Command, InvalidArgumentError } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { type AnalyzeFlags, DEFAULT_SERVER, runAnalyze, type Window } from './analyze/analyze-command.ts';
 import { runDemo } from './demo-command.ts';
 import { runServe, runValidate, type ServeFlags } from './serve-command.ts';
 import { runTracegen } from './tracegen/index.ts';
@@ -35,6 +36,13 @@ function retention(v: string): string {
 function role(v: string): 'all' | 'router' {
   if (v !== 'all' && v !== 'router') throw new InvalidArgumentError('expected all or router');
   return v;
+}
+
+function window(v: string): Window {
+  const ns = parseDuration(v);
+  if (ns === undefined || ns <= 0n)
+    throw new InvalidArgumentError('expected a duration such as 1h, 30m or 2d');
+  return { text: v, ns };
 }
 
 function millis(v: string): number {
@@ -115,6 +123,30 @@ export async function main(argv: string[]): Promise<void> {
           process.exit(1);
         },
       );
+    });
+
+  program
+    .command('analyze')
+    .description('print a value-stream report of a trace file, or of a service from a running genba serve')
+    .argument('[file]', 'OTLP JSON (ExportTraceServiceRequest) or Jaeger JSON; read, never stored')
+    .option('--config <file>', "a Genba config file whose analysis.rules classify the file's spans")
+    .option('--service <name>', 'report on this service over --since, asking the server')
+    .option('--operation <name>', 'with --service: only this operation')
+    .addOption(
+      new Option('--since <d>', 'with --service: the window, ending now')
+        .argParser(window)
+        .default(window('1h'), '1h'),
+    )
+    .option('--server <url>', 'with --service: the query port of genba serve', DEFAULT_SERVER)
+    .option(
+      '--compare-before <d>',
+      'with --service: compare with the window of this length just before --since',
+      window,
+    )
+    .option('--buckets <n>', 'with --service: time buckets of the ratio over time', integer, 12)
+    .option('--json', 'print machine-readable JSON instead of the report')
+    .action(async (file: string | undefined, o: AnalyzeFlags) => {
+      process.exitCode = await runAnalyze(file, o);
     });
 
   await program.parseAsync(argv);
