@@ -19,20 +19,29 @@ export async function windowTraces(store: Storage, q: WindowTraceQuery): Promise
   const slices = Math.max(1, Math.min(q.slices ?? 12, q.limit));
   const width = (q.end - q.start) / BigInt(slices);
   const per = Math.ceil(q.limit / slices);
-  const ids: string[] = [];
-  for (let i = 0; i < slices; i++) {
+  const query = (i: number, limit: number) => {
     const startMin = q.start + width * BigInt(i);
     const startMax = i === slices - 1 ? q.end : startMin + width - 1n;
-    const found = await store.findTraces({
+    return store.findTraces({
       service: q.service,
       operation: q.operation,
       tags: q.tags,
       startMin,
       startMax,
-      limit: per,
+      limit,
     });
-    for (const s of found) ids.push(s.traceId);
+  };
+  const found: string[][] = [];
+  for (let i = 0; i < slices; i++) found.push((await query(i, per)).map((s) => s.traceId));
+  // Traffic is rarely even: what quiet slices leave unused goes to the slices that were full.
+  let spare = q.limit - found.reduce((n, f) => n + f.length, 0);
+  for (let i = 0; i < slices && spare > 0; i++) {
+    if (found[i].length < per) continue;
+    const more = (await query(i, per + spare)).map((s) => s.traceId);
+    spare -= more.length - found[i].length;
+    found[i] = more;
   }
+  const ids = found.flat();
   const unique = [...new Set(ids)].slice(0, q.limit);
   const traces = await store.getTraces(unique);
   return unique.map((id) => traces.get(id)).filter((t): t is Span[] => t !== undefined);
