@@ -22,7 +22,7 @@ import {
   errorSignatures,
 } from '@genba/analysis';
 import type { Span } from '@genba/model';
-import { criticalPathJson, errorsJson, traceAnalysisJson, valueStreamJson } from '@genba/query';
+import { criticalPathJson, errorsJson, nsToMicros, traceAnalysisJson, valueStreamJson } from '@genba/query';
 
 export interface TraceResult {
   /** The adjusted spans. */
@@ -39,11 +39,6 @@ export interface FileAnalysis {
   aggregate: ValueStreamReport;
   dependencies: DependencyEdge[];
   errors: ErrorSignature[];
-}
-
-/** As the API rounds relative ns figures (query's nsToMicros, which it does not export). */
-function micros(ns: number): number {
-  return Math.round(ns / 1000);
 }
 
 export function analyzeTraces(traces: readonly Span[][], rules: readonly Rule[]): FileAnalysis {
@@ -100,8 +95,8 @@ export function fileAnalysisJson(f: FileAnalysis) {
       child: d.child,
       callCount: d.calls,
       errorCount: d.errors,
-      p50: micros(d.p50),
-      p95: micros(d.p95),
+      p50: nsToMicros(d.p50),
+      p95: nsToMicros(d.p95),
     })),
     errors: errorsJson(f.errors),
   };
