@@ -57,7 +57,12 @@ export class ChdbTransport implements Transport {
     const session = await this.#acquire();
     try {
       const extra = Object.entries(settings).map(([k, v]) => `, ${k}=${Number(v)}`);
-      const text = await this.#run(session, `${sql} ${JSON_SETTINGS}${extra.join('')}`, params, 'JSONEachRow');
+      const text = await this.#run(
+        session,
+        `${sql} ${JSON_SETTINGS}${extra.join('')}`,
+        params,
+        'JSONEachRow',
+      );
       if (text === '') return [];
       return text
         .split('\n')
