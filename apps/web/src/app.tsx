@@ -2,6 +2,7 @@ import { useEffect } from 'react';
 import { TopBar } from './components/top-bar.tsx';
 import { SearchPage } from './pages/search-page.tsx';
 import { TracePage } from './pages/trace-page.tsx';
+import { ValueStreamPage } from './pages/value-stream-page.tsx';
 import { useLocation } from './router/history.ts';
 import { Link } from './router/link.tsx';
 import { matchRoute } from './router/routes.ts';
@@ -15,7 +16,9 @@ export function App() {
       ? `Trace ${route.traceId.slice(0, 8)} · Genba`
       : route.page === 'search'
         ? 'Search · Genba'
-        : 'Genba';
+        : route.page === 'value-stream'
+          ? 'Value stream · Genba'
+          : 'Genba';
   useEffect(() => {
     document.title = title;
   }, [title]);
@@ -28,6 +31,7 @@ export function App() {
         {route.page === 'trace' && (
           <TracePage key={route.traceId} traceId={route.traceId} search={location.search} />
         )}
+        {route.page === 'value-stream' && <ValueStreamPage search={location.search} />}
         {route.page === 'not-found' && (
           <div className="page-message" data-testid="not-found">
             <h1>Page not found</h1>

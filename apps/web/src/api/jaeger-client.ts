@@ -1,14 +1,8 @@
 // A small client for the Jaeger query API v1, served on the same origin as the UI.
-import type { JaegerResponse, JaegerTrace } from './jaeger-types.ts';
+import { ApiError, getJson } from './http.ts';
+import type { JaegerTrace } from './jaeger-types.ts';
 
-export class ApiError extends Error {
-  readonly status: number;
-  constructor(status: number, message: string) {
-    super(message);
-    this.name = 'ApiError';
-    this.status = status;
-  }
-}
+export { ApiError };
 
 export type TraceQuery = {
   service: string;
@@ -25,31 +19,6 @@ export type TraceQuery = {
   end?: number;
   limit?: number;
 };
-
-async function getJson<T>(path: string, signal?: AbortSignal): Promise<JaegerResponse<T>> {
-  let res: Response;
-  try {
-    res = await fetch(path, { headers: { accept: 'application/json' }, signal });
-  } catch (err) {
-    if (err instanceof DOMException && err.name === 'AbortError') throw err;
-    throw new ApiError(0, `cannot reach the server (${(err as Error).message})`);
-  }
-  let body: JaegerResponse<T> | null = null;
-  const text = await res.text();
-  try {
-    body = text ? (JSON.parse(text) as JaegerResponse<T>) : null;
-  } catch {
-    body = null;
-  }
-  const firstError = body?.errors?.find((e) => e && typeof e.msg === 'string');
-  if (!res.ok) {
-    const msg = firstError?.msg ?? (text.slice(0, 200) || res.statusText);
-    throw new ApiError(res.status, `${res.status}: ${msg}`);
-  }
-  if (!body) throw new ApiError(res.status, 'the server answered with something that is not JSON');
-  if (body.data == null && firstError) throw new ApiError(firstError.code ?? 500, firstError.msg ?? 'error');
-  return body;
-}
 
 export function buildTracesQuery(q: TraceQuery): string {
   const p = new URLSearchParams();

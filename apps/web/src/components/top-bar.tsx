@@ -24,6 +24,13 @@ export function TopBar() {
         <Link to="/search" className={pathname === '/' || pathname.startsWith('/search') ? 'active' : ''}>
           Search
         </Link>
+        <Link
+          to="/value-stream"
+          className={pathname.startsWith('/value-stream') ? 'active' : ''}
+          data-testid="nav-value-stream"
+        >
+          Value stream
+        </Link>
       </nav>
       <form className="trace-lookup" onSubmit={lookup} data-testid="trace-lookup">
         <input

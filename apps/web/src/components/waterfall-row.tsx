@@ -2,6 +2,7 @@ import { memo } from 'react';
 import type { JaegerTrace } from '../api/jaeger-types.ts';
 import { formatDuration } from '../format/duration.ts';
 import { serviceColor } from '../trace/colors.ts';
+import { type CriticalMark, markBox } from '../trace/critical-path.ts';
 import type { SpanRow } from '../trace/rows.ts';
 import { isErrorSpan, serviceOf } from '../trace/span-info.ts';
 import type { Tick } from '../trace/ticks.ts';
@@ -21,6 +22,8 @@ type Props = {
   collapsed: boolean;
   selected: boolean;
   matched: boolean;
+  /** the row's stretches on the critical path, when the overlay is on */
+  critical?: CriticalMark[];
   onToggle: (index: number) => void;
   onSelect: (row: SpanRow) => void;
 };
@@ -39,6 +42,7 @@ function WaterfallRowView(p: Props) {
   if (p.selected) classes.push('selected');
   if (error) classes.push('error');
   if (p.matched) classes.push('matched');
+  if (p.critical) classes.push('on-critical');
 
   return (
     // biome-ignore lint/a11y/useSemanticElements: a virtualised row of a tree grid, not a button
@@ -59,6 +63,7 @@ function WaterfallRowView(p: Props) {
       data-span-id={span.spanID}
       data-row={row.index}
       data-depth={row.depth}
+      data-critical={p.critical ? p.critical.length : undefined}
     >
       <div className="wf-name">
         <span className="wf-indent" style={{ width: indent }} />
@@ -102,6 +107,17 @@ function WaterfallRowView(p: Props) {
           ) : null,
         )}
         <span className="wf-bar" style={{ left: `${left}%`, width: `${width}%`, background: color }} />
+        {p.critical?.map((m) => {
+          const box = markBox(m, total);
+          return (
+            <span
+              key={m.start}
+              className="wf-critical"
+              style={{ left: `${box.left}%`, width: `${box.width}%` }}
+              data-testid="critical-mark"
+            />
+          );
+        })}
         <span className="wf-bar-label" style={{ left: `${left + width}%` }}>
           {formatDuration(span.duration)}
         </span>

@@ -13,6 +13,10 @@ type Props = {
   /** -1 before the first step */
   matchPos: number;
   onFindStep: (step: number) => void;
+  /** null while the critical path loads; a string when it failed */
+  critical: { spans: number } | string | null;
+  showCritical: boolean;
+  onShowCritical: (show: boolean) => void;
 };
 
 export function WaterfallToolbar(p: Props) {
@@ -45,6 +49,24 @@ export function WaterfallToolbar(p: Props) {
             </option>
           ))}
         </select>
+      </label>
+      <label
+        className="wf-critical-toggle"
+        title={typeof p.critical === 'string' ? `critical path unavailable: ${p.critical}` : undefined}
+      >
+        <input
+          type="checkbox"
+          checked={p.showCritical && p.critical !== null && typeof p.critical !== 'string'}
+          disabled={p.critical === null || typeof p.critical === 'string'}
+          onChange={(e) => p.onShowCritical(e.target.checked)}
+          data-testid="critical-path-toggle"
+        />
+        Critical path
+        {p.critical !== null && typeof p.critical !== 'string' && (
+          <span className="muted" data-testid="critical-span-count">
+            ({p.critical.spans} {p.critical.spans === 1 ? 'span' : 'spans'})
+          </span>
+        )}
       </label>
       <span className="wf-count" data-testid="waterfall-count">
         {p.shown === p.total

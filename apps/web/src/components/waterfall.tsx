@@ -9,6 +9,7 @@ import {
   useState,
 } from 'react';
 import type { JaegerTrace } from '../api/jaeger-types.ts';
+import type { CriticalOverlay } from '../trace/critical-path.ts';
 import { findRows } from '../trace/find.ts';
 import {
   collapseAll,
@@ -33,13 +34,25 @@ type Props = {
   traceDuration: number;
   selectedIndex: number;
   onSelect: (spanId: string | null) => void;
+  /** the critical path by row; null while it loads, a message when it failed */
+  critical: CriticalOverlay | string | null;
 };
 
-export function Waterfall({ trace, rows, traceStart, traceDuration, selectedIndex, onSelect }: Props) {
+export function Waterfall({
+  trace,
+  rows,
+  traceStart,
+  traceDuration,
+  selectedIndex,
+  onSelect,
+  critical,
+}: Props) {
   const [collapsed, setCollapsed] = useState<Set<number>>(() => new Set());
   const [nameWidth, setNameWidth] = useState(0.33);
   const [findText, setFindText] = useState('');
   const [findPos, setFindPos] = useState(-1);
+  const [showCritical, setShowCritical] = useState(true);
+  const overlay = critical !== null && typeof critical !== 'string' && showCritical ? critical : null;
   const visible = useMemo(() => visibleRows(rows, collapsed), [rows, collapsed]);
   const ticks = useMemo(() => timeTicks(traceDuration), [traceDuration]);
   const depth = useMemo(() => treeDepth(rows), [rows]);
@@ -111,6 +124,11 @@ export function Waterfall({ trace, rows, traceStart, traceDuration, selectedInde
         matchCount={matches.length}
         matchPos={findPos}
         onFindStep={gotoMatch}
+        critical={
+          critical === null || typeof critical === 'string' ? critical : { spans: critical.spanCount }
+        }
+        showCritical={showCritical}
+        onShowCritical={setShowCritical}
       />
       <TimeAxis ticks={ticks} onNameWidth={setNameWidth} />
       <div className="wf-scroll" ref={scrollRef} data-testid="waterfall-scroll">
@@ -130,6 +148,7 @@ export function Waterfall({ trace, rows, traceStart, traceDuration, selectedInde
                 collapsed={collapsed.has(row.index)}
                 selected={row.index === selectedIndex}
                 matched={matchSet.has(row.index)}
+                critical={overlay?.byRow[row.index]}
                 onToggle={toggle}
                 onSelect={select}
               />

@@ -1,12 +1,15 @@
 import { useCallback, useMemo } from 'react';
+import { fetchCriticalPath } from '../api/genba-client.ts';
 import { fetchTrace } from '../api/jaeger-client.ts';
 import { SpanDetail } from '../components/span-detail.tsx';
 import { TraceHeader } from '../components/trace-header.tsx';
+import { ValueStreamPanel } from '../components/value-stream-panel.tsx';
 import { Waterfall } from '../components/waterfall.tsx';
 import { useAsync } from '../hooks/use-async.ts';
 import { navigate } from '../router/history.ts';
 import { Link } from '../router/link.tsx';
 import { traceUrl } from '../router/routes.ts';
+import { criticalOverlay } from '../trace/critical-path.ts';
 import { buildRows, treeDepth } from '../trace/rows.ts';
 import { summarizeTrace } from '../trace/summary.ts';
 
@@ -16,6 +19,16 @@ export function TracePage({ traceId, search }: { traceId: string; search: string
   const rows = useMemo(() => (trace ? buildRows(trace.spans) : []), [trace]);
   const summary = useMemo(() => (trace ? summarizeTrace(trace) : null), [trace]);
   const depth = useMemo(() => treeDepth(rows), [rows]);
+  // Asked for once the trace is shown: run alongside, the server's analysis of a 100k-span trace
+  // would delay the trace itself by seconds.
+  const path = useAsync(trace ? `critical-path:${traceId}` : null, (signal) =>
+    fetchCriticalPath(traceId, signal),
+  );
+  const critical = useMemo(() => {
+    if (path.status === 'error') return path.error;
+    if (path.status !== 'done' || !summary) return null;
+    return criticalOverlay(rows, path.data, summary.startTime);
+  }, [path, rows, summary]);
 
   const selectedSpanId = new URLSearchParams(search).get('span');
   const selectedIndex = useMemo(
@@ -58,6 +71,7 @@ export function TracePage({ traceId, search }: { traceId: string; search: string
   return (
     <div className="trace-page" data-testid="trace-page">
       <TraceHeader summary={summary} depth={depth} />
+      <ValueStreamPanel traceId={traceId} />
       <div className="trace-body">
         <Waterfall
           trace={trace}
@@ -66,6 +80,7 @@ export function TracePage({ traceId, search }: { traceId: string; search: string
           traceDuration={summary.duration}
           selectedIndex={selectedIndex}
           onSelect={select}
+          critical={critical}
         />
         {selected && (
           <SpanDetail

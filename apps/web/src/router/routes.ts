@@ -3,11 +3,13 @@
 export type Route =
   | { page: 'search' }
   | { page: 'trace'; traceId: string }
+  | { page: 'value-stream' }
   | { page: 'not-found'; path: string };
 
 export function matchRoute(pathname: string): Route {
   const path = pathname.replace(/\/+$/, '') || '/';
   if (path === '/' || path === '/search') return { page: 'search' };
+  if (path === '/value-stream') return { page: 'value-stream' };
   const m = /^\/trace\/([^/]+)$/.exec(path);
   if (m) {
     let id: string;
