@@ -6,6 +6,8 @@ export type { FaultPlan } from './fault-plan.ts';
 export { faultPlan } from './fault-plan.ts';
 export type { ServiceName } from './protocol.ts';
 export { SERVICES } from './protocol.ts';
+export type { SlowOption, SlowService } from './slow.ts';
+export { MAX_SLOW_MS, parseSlowFlag, SLOW_SERVICES } from './slow.ts';
 export type { Demo, DemoOptions } from './start-demo.ts';
 export { startDemo } from './start-demo.ts';
 export type { DemoStats } from './stats.ts';

@@ -18,4 +18,6 @@ export type FromService =
 export const ENV = {
   endpoint: 'GENBA_DEMO_ENDPOINT',
   seed: 'GENBA_DEMO_SEED',
+  /** ms added to every request this service handles (the `slow` option); absent for the others. */
+  addedDelayMs: 'GENBA_DEMO_ADDED_DELAY_MS',
 } as const;

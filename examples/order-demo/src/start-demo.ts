@@ -5,6 +5,8 @@
 import type { Peers, ServiceName } from './protocol.ts';
 import { ENV, SERVICES } from './protocol.ts';
 import { ServiceProcess } from './service-process.ts';
+import type { SlowOption } from './slow.ts';
+import { invalidSlow } from './slow.ts';
 import type { DemoStats } from './stats.ts';
 import { emptyStats } from './stats.ts';
 import { TrafficDriver } from './traffic.ts';
@@ -18,6 +20,11 @@ export interface DemoOptions {
   duration?: number;
   /** Seed of the orders and their faults; the same seed replays the same run. Default 1. */
   seed?: number;
+  /**
+   * Slow one service down: `ms` more on every request it handles, waited inside its SERVER span,
+   * on top of the seeded faults. Value-stream analysis then names it the bottleneck.
+   */
+  slow?: SlowOption;
   /** Progress lines and the services' own output (SDK warnings, crashes). Default: dropped. */
   log?: (line: string) => void;
 }
@@ -46,6 +53,8 @@ function check(options: DemoOptions): { rate: number; duration: number; seed: nu
     throw new Error('rate must be a positive number of orders per second');
   if (!(duration >= 0)) throw new Error('duration must be 0 (until stopped) or a number of ms');
   if (!Number.isInteger(seed)) throw new Error('seed must be an integer');
+  const slowProblem = options.slow === undefined ? undefined : invalidSlow(options.slow);
+  if (slowProblem !== undefined) throw new Error(slowProblem);
   return { rate, duration, seed };
 }
 
@@ -53,7 +62,15 @@ export async function startDemo(options: DemoOptions): Promise<Demo> {
   const { rate, duration, seed } = check(options);
   const log = options.log ?? (() => {});
   const env = { [ENV.endpoint]: options.endpoint, [ENV.seed]: String(seed) };
-  const services = SERVICES.map((name) => new ServiceProcess(name, env, log));
+  const { slow } = options;
+  const services = SERVICES.map(
+    (name) =>
+      new ServiceProcess(
+        name,
+        slow?.service === name ? { ...env, [ENV.addedDelayMs]: String(slow.ms) } : env,
+        log,
+      ),
+  );
   // Last resort: whatever happens to this process, its children do not outlive it.
   const killAll = () => {
     for (const s of services) s.kill();

@@ -3,8 +3,9 @@
  * and a summary, and on Ctrl-C stops them cleanly (every span flushed). A second Ctrl-C kills.
  */
 import { request } from 'node:http';
-import type { DemoStats } from '@genba/order-demo';
-import { startDemo } from '@genba/order-demo';
+import type { DemoStats, SlowOption } from '@genba/order-demo';
+import { parseSlowFlag, startDemo } from '@genba/order-demo';
+import { InvalidArgumentError } from 'commander';
 
 export interface DemoCommandOptions {
   endpoint: string;
@@ -12,9 +13,20 @@ export interface DemoCommandOptions {
   /** ms; 0 runs until Ctrl-C. */
   duration: number;
   seed: number;
+  /** `--slow inventory=300ms`: that service takes this much longer on every request. */
+  slow?: SlowOption;
 }
 
 const PROGRESS_EVERY_MS = 5000;
+
+/** Commander's parser for `--slow SERVICE=DURATION`; the message names the flag and its forms. */
+export function slowFlag(text: string): SlowOption {
+  try {
+    return parseSlowFlag(text);
+  } catch (err) {
+    throw new InvalidArgumentError((err as Error).message);
+  }
+}
 
 function failures(stats: DemoStats): string {
   const reasons = Object.entries(stats.failures).sort((a, b) => b[1] - a[1]);
@@ -61,6 +73,8 @@ export async function runDemo(o: DemoCommandOptions): Promise<void> {
   process.on('SIGINT', onSigint);
 
   console.log(`genba demo: starting gateway, orders, payments, inventory and shipping (seed ${o.seed})`);
+  if (o.slow !== undefined)
+    console.log(`genba demo: ${o.slow.service} takes ${o.slow.ms} ms longer on every request (--slow)`);
   const demo = await startDemo({ ...o, log: (line) => console.log(`  ${line}`) }).catch((err: unknown) => {
     process.off('SIGINT', onSigint);
     throw err;

@@ -2,9 +2,10 @@
  * The life of one service process: set up the SDK under its own `service.name`, listen, learn
  * the peers' addresses from the parent, and on `stop` drain, flush and exit so no span is lost.
  */
-import { flush, getExportStats, init, shutdown } from '@genba/sdk';
+import { addAttributes, flush, getExportStats, init, shutdown } from '@genba/sdk';
 import type { FromService, Peers, ServiceName, ToService } from '../protocol.ts';
 import { ENV } from '../protocol.ts';
+import { sleep } from '../random.ts';
 import type { CallOptions } from './http-client.ts';
 import { callService } from './http-client.ts';
 import { HttpError } from './http-error.ts';
@@ -22,6 +23,22 @@ export interface ServiceDefinition {
   routes: Routes;
   /** Finishes background work (e.g. a queue) once no more requests arrive. */
   drain?: () => Promise<void>;
+}
+
+/**
+ * The `slow` option: each handler first waits `ms` inside its SERVER span (the span is active
+ * here), so the time is this service's own processing, marked on the span.
+ */
+function withAddedDelay(routes: Routes, ms: number): Routes {
+  if (!(ms > 0)) return routes;
+  const slowed: Routes = {};
+  for (const [route, handler] of Object.entries(routes))
+    slowed[route] = async (request) => {
+      addAttributes({ 'demo.added_delay_ms': ms });
+      await sleep(ms);
+      return handler(request);
+    };
+  return slowed;
 }
 
 function tell(message: FromService): Promise<void> {
@@ -56,7 +73,7 @@ export async function runService(
     },
   };
   const definition = define(ctx);
-  const server = await listen(definition.routes);
+  const server = await listen(withAddedDelay(definition.routes, Number(process.env[ENV.addedDelayMs] ?? 0)));
 
   let stopping: Promise<void> | undefined;
   const stop = (): Promise<void> => {
