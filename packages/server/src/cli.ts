@@ -3,7 +3,7 @@
 import { parseDuration } from '@genba/model';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { type AnalyzeFlags, DEFAULT_SERVER, runAnalyze, type Window } from './analyze/analyze-command.ts';
-import { runDemo } from './demo-command.ts';
+import { runDemo, slowFlag } from './demo-command.ts';
 import { runServe, runValidate, type ServeFlags } from './serve-command.ts';
 import { runTracegen } from './tracegen/index.ts';
 
@@ -116,13 +116,17 @@ export async function main(argv: string[]): Promise<void> {
     .option('--rate <n>', 'orders per second', positive, 5)
     .option('--duration <d>', 'how long to send, e.g. 60s; 0 runs until Ctrl-C', millis, 60_000)
     .option('--seed <n>', 'seed of the orders and their faults; a seed replays a run', integer, 1)
+    .option(
+      '--slow <service=duration>',
+      'one service takes this much longer on every request, e.g. inventory=300ms (300, 300ms or 1.5s)',
+      slowFlag,
+    )
     .action(async (o) => {
-      await runDemo({ endpoint: o.endpoint, rate: o.rate, duration: o.duration, seed: o.seed }).catch(
-        (err: Error) => {
-          console.error(`genba demo: ${err.message}`);
-          process.exit(1);
-        },
-      );
+      const { endpoint, rate, duration, seed, slow } = o;
+      await runDemo({ endpoint, rate, duration, seed, slow }).catch((err: Error) => {
+        console.error(`genba demo: ${err.message}`);
+        process.exit(1);
+      });
     });
 
   program

@@ -85,14 +85,16 @@ function distributionUs(d: Distribution) {
 }
 
 export function valueStreamJson(r: ValueStreamReport, w: Window & { service: string; operation?: string }) {
+  // Each category is rounded to µs on its own; the total is their sum, so they still add up.
+  const categories = categoriesUs(r.categories);
   return {
     service: w.service,
     operation: w.operation ?? null,
     start: epochMicros(w.start),
     end: epochMicros(w.end),
     traceCount: r.traces,
-    totalLatency: nsToMicros(r.total),
-    categories: categoriesUs(r.categories),
+    totalLatency: categories.processing + categories.waiting + categories.transport + categories.defect,
+    categories,
     valueAddedRatio: r.valueAddedRatio,
     latency: distributionUs(r.latency),
     bottleneck: r.bottleneck,
