@@ -1,144 +1,53 @@
 // The web UI in Debian's Chromium (through playwright-core), against a real Genba server
-// started in this process with synthetic traffic from tracegen.
+// started in this process with synthetic traffic from tracegen (test/support/browser-harness.ts).
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { accessSync, constants, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
+import { type Harness, hex, startHarness } from './support/browser-harness.ts';
 
-// The part of @genba/server this test uses. The package is loaded by name at run time so that
-// `tsc -p apps/web` (DOM typings) does not typecheck the server's Node sources.
-type ServerApi = {
-  startServer(opts: {
-    dataDir: string;
-    host?: string;
-    anyPort?: boolean;
-    logLevel?: 'silent' | 'warn';
-  }): Promise<{ urls: { otlpHttp: string; query: string }; close(): Promise<void> }>;
-  runTracegen(opts: {
-    endpoint: string;
-    rate: number;
-    durationMs: number;
-  }): Promise<{ traces: number; spans: number; traceIds: string[] }>;
-};
-const SERVER_PACKAGE = '@genba/server';
-
-const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 const XSS = '<img src=x onerror=alert(1)>';
 const XSS_NAME = '<img src=y onerror=alert(2)>';
 
-function chromiumPath(): string {
-  const candidates = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser'];
-  for (const p of candidates) {
-    if (!p) continue;
-    try {
-      accessSync(p, constants.X_OK);
-      return p;
-    } catch {
-      // next
-    }
-  }
-  throw new Error(
-    'Chromium is missing: run `node scripts/ensure-debian-tool.mjs chromium` (or `apt-get install chromium`), ' +
-      'or set CHROMIUM_PATH',
-  );
-}
-
-function hex(bytes: number): string {
-  return Array.from({ length: bytes }, () =>
-    Math.floor(Math.random() * 256)
-      .toString(16)
-      .padStart(2, '0'),
-  ).join('');
-}
-
-let server: Awaited<ReturnType<ServerApi['startServer']>>;
-let dataDir: string;
-let browser: Browser;
+let harness: Harness;
 let page: Page;
 let base: string;
 let traceIds: string[] = [];
+let dialogs: string[] = [];
+let pageErrors: string[] = [];
 const xssTraceId = hex(16);
 const xssSpanId = hex(8);
-const dialogs: string[] = [];
-const pageErrors: string[] = [];
 
 before(async () => {
-  const build = spawnSync(process.execPath, [join(repoRoot, 'scripts/build-web.mjs')], {
-    cwd: repoRoot,
-    encoding: 'utf8',
-  });
-  assert.equal(build.status, 0, `build-web failed:\n${build.stdout}\n${build.stderr}`);
-
-  const { startServer, runTracegen } = (await import(SERVER_PACKAGE)) as ServerApi;
-  dataDir = mkdtempSync(join(tmpdir(), 'genba-ui-'));
-  server = await startServer({ dataDir, anyPort: true, logLevel: 'warn' });
-  base = server.urls.query;
-
-  const gen = await runTracegen({ endpoint: server.urls.otlpHttp, rate: 20, durationMs: 1500 });
-  assert.ok(gen.traces > 0, 'tracegen sent no traces');
-  traceIds = gen.traceIds;
+  harness = await startHarness();
+  ({ page, base, traceIds, dialogs, pageErrors } = harness);
 
   // One span whose name and attribute are markup, sent as OTLP/JSON.
   const endNs = BigInt(Date.now()) * 1_000_000n;
-  const res = await fetch(`${server.urls.otlpHttp}/v1/traces`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({
-      resourceSpans: [
+  await harness.sendOtlpJson([
+    {
+      resource: { attributes: [{ key: 'service.name', value: { stringValue: 'xss-svc' } }] },
+      scopeSpans: [
         {
-          resource: { attributes: [{ key: 'service.name', value: { stringValue: 'xss-svc' } }] },
-          scopeSpans: [
+          scope: { name: 't' },
+          spans: [
             {
-              scope: { name: 't' },
-              spans: [
-                {
-                  traceId: xssTraceId,
-                  spanId: xssSpanId,
-                  name: XSS_NAME,
-                  kind: 2,
-                  startTimeUnixNano: String(endNs - 5_000_000n),
-                  endTimeUnixNano: String(endNs),
-                  attributes: [{ key: 'evil', value: { stringValue: XSS } }],
-                },
-              ],
+              traceId: xssTraceId,
+              spanId: xssSpanId,
+              name: XSS_NAME,
+              kind: 2,
+              startTimeUnixNano: String(endNs - 5_000_000n),
+              endTimeUnixNano: String(endNs),
+              attributes: [{ key: 'evil', value: { stringValue: XSS } }],
             },
           ],
         },
       ],
-    }),
-  });
-  assert.equal(res.status, 200, await res.text());
-
-  browser = await chromium.launch({
-    executablePath: chromiumPath(),
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
-  page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-  page.setDefaultTimeout(15_000);
-  page.on('dialog', (d) => {
-    dialogs.push(d.message());
-    void d.dismiss();
-  });
-  page.on('pageerror', (e) => pageErrors.push(e.message));
+    },
+  ]);
 });
 
 after(async () => {
-  await browser?.close();
-  await server?.close();
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  await harness?.close();
 });
 
 async function selectService(name: string): Promise<void> {
@@ -251,7 +160,7 @@ test('a 20k-span trace renders only the rows in view', async () => {
     endTimeUnixNano: String(i === 0 ? endNs : startNs + BigInt(i) * 50_000n + 40_000n),
   }));
   for (let i = 0; i < n; i += 5_000) {
-    const res = await fetch(`${server.urls.otlpHttp}/v1/traces`, {
+    const res = await fetch(`${harness.otlpHttp}/v1/traces`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({
