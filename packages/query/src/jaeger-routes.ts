@@ -4,12 +4,13 @@
  */
 import { adjustTrace } from '@genba/analysis';
 import type { Span } from '@genba/model';
-import { GenbaError, normalizeTraceId } from '@genba/model';
+import { GenbaError } from '@genba/model';
 import type { Storage } from '@genba/storage';
 import type { FastifyInstance } from 'fastify';
 import { toJaegerTrace, toJaegerTraces } from './jaeger/index.ts';
 import { ok } from './jaeger-envelope.ts';
 import { parseTraceQuery } from './jaeger-search-params.ts';
+import { traceId } from './query-params.ts';
 
 type Query = Record<string, string | string[] | undefined>;
 
@@ -23,9 +24,7 @@ function millisParam(q: Query, name: string, fallback: number): bigint {
 }
 
 function traceIdParam(raw: string): string {
-  const id = normalizeTraceId(raw);
-  if (!id) throw new GenbaError('bad_request', `malformed trace id "${raw}": expected 1 to 32 hex digits`);
-  return id;
+  return traceId(raw, 'trace id');
 }
 
 /** Every trace a reader gets has been through the adjusters (dedupe, clock skew, sort). */

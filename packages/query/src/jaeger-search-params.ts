@@ -2,44 +2,16 @@
  * Reads /api/traces search parameters the way Jaeger's query service does, and refuses
  * bad ones with a message that names the parameter.
  */
-import { GenbaError, microsToNanos, nowNanos, parseDuration } from '@genba/model';
 import type { TraceQuery } from '@genba/storage';
+import type { Raw } from './query-params.ts';
+import { bad, duration, text, window } from './query-params.ts';
 
 export const DEFAULT_LIMIT = 20;
 export const MAX_LIMIT = 1500;
-const DEFAULT_LOOKBACK = 3_600_000_000_000n; // 1h, when neither start nor lookback is given
-
-type Raw = Record<string, string | string[] | undefined>;
-
-function one(q: Raw, name: string): string | undefined {
-  const v = q[name];
-  const s = Array.isArray(v) ? v[v.length - 1] : v;
-  return s === undefined || s === '' ? undefined : s;
-}
-
-function bad(message: string): never {
-  throw new GenbaError('bad_request', message);
-}
-
-function micros(q: Raw, name: string): bigint | undefined {
-  const v = one(q, name);
-  if (v === undefined) return undefined;
-  if (!/^\d{1,19}$/.test(v))
-    bad(`parameter '${name}' must be a time in microseconds since the epoch, got "${v}"`);
-  return microsToNanos(BigInt(v));
-}
-
-function duration(q: Raw, name: string): bigint | undefined {
-  const v = one(q, name);
-  if (v === undefined) return undefined;
-  const ns = parseDuration(v);
-  if (ns === undefined) bad(`parameter '${name}' must be a duration such as 250ms or 1.5s, got "${v}"`);
-  return ns;
-}
 
 function tags(q: Raw): Record<string, string> {
   const out: Record<string, string> = {};
-  const json = one(q, 'tags');
+  const json = text(q, 'tags');
   if (json !== undefined) {
     let parsed: unknown;
     try {
@@ -67,27 +39,20 @@ function tags(q: Raw): Record<string, string> {
 }
 
 export function parseTraceQuery(q: Raw): TraceQuery {
-  const service = one(q, 'service');
+  const service = text(q, 'service');
   if (service === undefined) bad("parameter 'service' is required");
-  const end = micros(q, 'end') ?? nowNanos();
-  let start = micros(q, 'start');
-  if (start === undefined) {
-    const lookback = one(q, 'lookback');
-    const back = lookback && lookback !== 'custom' ? duration(q, 'lookback') : DEFAULT_LOOKBACK;
-    start = end - (back ?? DEFAULT_LOOKBACK);
-  }
-  if (start > end) bad(`parameter 'start' must not be after 'end'`);
+  const { start, end } = window(q);
   const durationMin = duration(q, 'minDuration');
   const durationMax = duration(q, 'maxDuration');
   if (durationMin !== undefined && durationMax !== undefined && durationMin > durationMax)
     bad(`'minDuration' must not be greater than 'maxDuration'`);
-  const limitText = one(q, 'limit');
+  const limitText = text(q, 'limit');
   let limit = DEFAULT_LIMIT;
   if (limitText !== undefined) {
     if (!/^\d+$/.test(limitText)) bad(`parameter 'limit' must be a positive integer, got "${limitText}"`);
     limit = Math.min(Number(limitText) || DEFAULT_LIMIT, MAX_LIMIT);
   }
-  const operation = one(q, 'operation');
+  const operation = text(q, 'operation');
   return {
     service,
     operation: operation === 'all' ? undefined : operation,

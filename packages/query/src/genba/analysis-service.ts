@@ -21,7 +21,7 @@ import {
 import type { Span } from '@genba/model';
 import { GenbaError, serviceName } from '@genba/model';
 import type { Storage } from '@genba/storage';
-import type { Window } from './params.ts';
+import type { Window } from '../query-params.ts';
 import {
   anomalyJson,
   comparisonJson,

@@ -3,11 +3,11 @@ import type { Rule } from '@genba/analysis';
 import type { Storage } from '@genba/storage';
 import type { FastifyInstance } from 'fastify';
 import { ok } from '../jaeger-envelope.ts';
+import type { Raw } from '../query-params.ts';
+import { integer, namedWindow, required, text, traceId, window } from '../query-params.ts';
 import type { WindowRequest } from './analysis-service.ts';
 import { AnalysisService } from './analysis-service.ts';
 import { nsToMicros } from './micros.ts';
-import type { Raw } from './params.ts';
-import { integer, namedWindow, required, text, traceId, window } from './params.ts';
 
 export const DEFAULT_WINDOW_TRACES = 1000;
 export const MAX_WINDOW_TRACES = 10_000;
@@ -26,12 +26,12 @@ export function registerGenbaRoutes(app: FastifyInstance, store: Storage, rules?
   const service = new AnalysisService(store, rules);
 
   app.get<{ Params: { traceId: string } }>('/api/genba/traces/:traceId/critical-path', async (req) => {
-    const data = await service.criticalPath(traceId(req.params.traceId));
+    const data = await service.criticalPath(traceId(req.params.traceId, 'traceID'));
     return ok(data, data.length);
   });
 
   app.get<{ Params: { traceId: string } }>('/api/genba/traces/:traceId/analysis', async (req) =>
-    ok(await service.analyze(traceId(req.params.traceId))),
+    ok(await service.analyze(traceId(req.params.traceId, 'traceID'))),
   );
 
   app.get<{ Querystring: Raw }>('/api/genba/value-stream', async (req) =>

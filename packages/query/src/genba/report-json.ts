@@ -11,8 +11,8 @@ import type {
   ValueStreamReport,
 } from '@genba/analysis';
 import { CATEGORIES } from '@genba/analysis';
+import type { Window } from '../query-params.ts';
 import { epochMicros, microFigures, nsToMicros } from './micros.ts';
-import type { Window } from './params.ts';
 
 export function criticalPathJson(sections: readonly CriticalPathSection[]) {
   const out: { spanID: string; startTime: number; endTime: number }[] = [];

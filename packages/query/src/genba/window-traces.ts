@@ -5,7 +5,7 @@
  */
 import type { Span } from '@genba/model';
 import type { Storage } from '@genba/storage';
-import type { Window } from './params.ts';
+import type { Window } from '../query-params.ts';
 
 export interface WindowTraceQuery extends Window {
   service: string;

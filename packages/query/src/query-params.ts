@@ -1,11 +1,11 @@
-/** Query parameters of the /api/genba routes, refused with a message that names the parameter. */
+/** Query parameters of the HTTP APIs (Jaeger's and /api/genba), refused with a message that names the parameter. */
 import { GenbaError, microsToNanos, normalizeTraceId, nowNanos, parseDuration } from '@genba/model';
 
 export type Raw = Record<string, string | string[] | undefined>;
 
 const DEFAULT_LOOKBACK = 3_600_000_000_000n;
 
-function bad(message: string): never {
+export function bad(message: string): never {
   throw new GenbaError('bad_request', message);
 }
 
@@ -37,20 +37,30 @@ export function integer(q: Raw, name: string, fallback: number, min: number, max
   return n;
 }
 
+/** A Go-style duration such as 250ms or 1.5s, in ns. */
+export function duration(q: Raw, name: string): bigint | undefined {
+  const v = text(q, name);
+  if (v === undefined) return undefined;
+  const ns = parseDuration(v);
+  if (ns === undefined) bad(`parameter '${name}' must be a duration such as 250ms or 1.5s, got "${v}"`);
+  return ns;
+}
+
 export interface Window {
   start: bigint;
   end: bigint;
 }
 
-/** `start`/`end` in µs (default: the last `lookback`, 1h unless given as a duration such as 30m). */
+/**
+ * `start`/`end` in epoch µs, as Jaeger's search takes them. Without `start`, the `lookback`
+ * before `end` (1h when absent, or `custom` as jaeger-ui sends beside explicit bounds).
+ */
 export function window(q: Raw, startName = 'start', endName = 'end'): Window {
   const end = micros(q, endName) ?? nowNanos();
   let start = micros(q, startName);
   if (start === undefined) {
-    const lb = text(q, 'lookback');
-    const back = lb === undefined ? DEFAULT_LOOKBACK : parseDuration(lb);
-    if (back === undefined) bad(`parameter 'lookback' must be a duration such as 30m or 1h, got "${lb}"`);
-    start = end - back;
+    const back = text(q, 'lookback') === 'custom' ? undefined : duration(q, 'lookback');
+    start = end - (back ?? DEFAULT_LOOKBACK);
   }
   if (start > end) bad(`parameter '${startName}' must not be after '${endName}'`);
   return { start, end };
@@ -66,7 +76,7 @@ export function namedWindow(q: Raw, prefix: 'before' | 'after'): Window {
   return { start, end };
 }
 
-export function traceId(raw: string, name = 'traceID'): string {
+export function traceId(raw: string, name: string): string {
   const id = normalizeTraceId(raw);
   if (!id) bad(`malformed ${name} "${raw}": expected 1 to 32 hex digits`);
   return id;
