@@ -4,6 +4,11 @@ export function microsToNanos(us: number | bigint): bigint {
   return BigInt(us) * 1000n;
 }
 
+/** Whole microseconds (truncated), as Jaeger and Zipkin carry times; exact below 2^53 µs. */
+export function nanosToMicros(ns: bigint): number {
+  return Number(ns / 1000n);
+}
+
 export function nowNanos(): bigint {
   return BigInt(Date.now()) * 1_000_000n;
 }

@@ -1,6 +1,6 @@
 export { AnalysisService } from './genba/analysis-service.ts';
 export { registerGenbaRoutes } from './genba/genba-routes.ts';
-export { epochMicros, microFigures, nsToMicros } from './genba/micros.ts';
+export { microFigures, nsToMicros } from './genba/micros.ts';
 export * from './genba/report-json.ts';
 export * from './jaeger/index.ts';
 export { failure, type JaegerEnvelope, ok } from './jaeger-envelope.ts';

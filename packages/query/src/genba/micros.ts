@@ -4,14 +4,11 @@
  */
 import type { Segment, TraceAnalysis } from '@genba/analysis';
 import { zeroCategories } from '@genba/analysis';
+import { nanosToMicros } from '@genba/model';
 
-export function epochMicros(ns: bigint): number {
-  return Number(ns / 1000n);
-}
-
-export function segmentMicros(a: TraceAnalysis, s: Segment): { start: number; end: number } {
+function segmentMicros(a: TraceAnalysis, s: Segment): { start: number; end: number } {
   const base = a.tree.base;
-  return { start: epochMicros(base + BigInt(s.start)), end: epochMicros(base + BigInt(s.end)) };
+  return { start: nanosToMicros(base + BigInt(s.start)), end: nanosToMicros(base + BigInt(s.end)) };
 }
 
 export interface MicroFigures {

@@ -11,14 +11,15 @@ import type {
   ValueStreamReport,
 } from '@genba/analysis';
 import { CATEGORIES } from '@genba/analysis';
+import { nanosToMicros } from '@genba/model';
 import type { Window } from '../query-params.ts';
-import { epochMicros, microFigures, nsToMicros } from './micros.ts';
+import { microFigures, nsToMicros } from './micros.ts';
 
 export function criticalPathJson(sections: readonly CriticalPathSection[]) {
   const out: { spanID: string; startTime: number; endTime: number }[] = [];
   for (const s of sections) {
-    const startTime = epochMicros(s.start);
-    const endTime = epochMicros(s.end);
+    const startTime = nanosToMicros(s.start);
+    const endTime = nanosToMicros(s.end);
     if (endTime === startTime) continue;
     const last = out[out.length - 1];
     if (last !== undefined && last.spanID === s.spanId && last.endTime === startTime) last.endTime = endTime;
@@ -41,7 +42,7 @@ export function traceAnalysisJson(a: TraceAnalysis, anomaly: Anomaly) {
     traceID: a.traceId,
     rootService: a.rootService,
     rootOperation: a.rootName,
-    startTime: epochMicros(a.start),
+    startTime: nanosToMicros(a.start),
     totalLatency: f.totalLatency,
     categories: f.categories,
     valueAddedRatio: f.valueAddedRatio,
@@ -57,7 +58,7 @@ export function anomalyJson(a: TraceAnalysis, anomaly: Anomaly) {
     traceID: a.traceId,
     rootService: a.rootService,
     rootOperation: a.rootName,
-    startTime: epochMicros(a.start),
+    startTime: nanosToMicros(a.start),
     totalLatency,
     bottleneck,
     reason: anomaly.reason,
@@ -90,8 +91,8 @@ export function valueStreamJson(r: ValueStreamReport, w: Window & { service: str
   return {
     service: w.service,
     operation: w.operation ?? null,
-    start: epochMicros(w.start),
-    end: epochMicros(w.end),
+    start: nanosToMicros(w.start),
+    end: nanosToMicros(w.end),
     traceCount: r.traces,
     totalLatency: categories.processing + categories.waiting + categories.transport + categories.defect,
     categories,
@@ -108,8 +109,8 @@ export function valueStreamJson(r: ValueStreamReport, w: Window & { service: str
       ...distributionUs(c.latency),
     })),
     buckets: r.buckets.map((b) => ({
-      start: epochMicros(b.start),
-      end: epochMicros(b.end),
+      start: nanosToMicros(b.start),
+      end: nanosToMicros(b.end),
       traceCount: b.traces,
       categories: categoriesUs(b.categories),
       valueAddedRatio: b.valueAddedRatio,
@@ -154,8 +155,8 @@ export function errorsJson(list: readonly ErrorSignature[]) {
     messagePattern: e.messagePattern,
     count: e.count,
     traceCount: e.traces,
-    firstSeen: epochMicros(e.firstSeen),
-    lastSeen: epochMicros(e.lastSeen),
+    firstSeen: nanosToMicros(e.firstSeen),
+    lastSeen: nanosToMicros(e.lastSeen),
     exampleTraceIDs: e.exampleTraceIds,
   }));
 }

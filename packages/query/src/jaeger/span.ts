@@ -1,6 +1,6 @@
 /** One model span to a Jaeger v1 span, with the tags, references and logs Jaeger derives from OTLP. */
 import type { Span, SpanEvent, SpanLink } from '@genba/model';
-import { jaegerTraceId, SpanKind, StatusCode } from '@genba/model';
+import { jaegerTraceId, nanosToMicros, SpanKind, StatusCode } from '@genba/model';
 import { goTimeString } from './go-text.ts';
 import { toJaegerTags } from './tag.ts';
 import type { JaegerLog, JaegerReference, JaegerSpan, JaegerTag } from './types.ts';
@@ -16,7 +16,6 @@ const KIND_TAG: Record<number, string> = {
 const ZERO_SPAN_ID = '0000000000000000';
 const INVALID_LINK = 'Invalid span link removed';
 
-const micros = (ns: bigint): number => Number(ns / 1000n);
 const str = (key: string, value: string): JaegerTag => ({ key, type: 'string', value });
 
 /** Order as the translator appends them: scope, attributes, kind, status code, error, description, tracestate. */
@@ -72,7 +71,7 @@ function toLog(event: SpanEvent): JaegerLog {
   const fields: JaegerTag[] = [];
   if (event.name !== '' && !Object.hasOwn(event.attributes, 'event')) fields.push(str('event', event.name));
   for (const t of toJaegerTags(event.attributes)) fields.push(t);
-  return { timestamp: micros(event.timeUnixNano), fields };
+  return { timestamp: nanosToMicros(event.timeUnixNano), fields };
 }
 
 export function toJaegerSpan(span: Span, processID: string): JaegerSpan {
@@ -94,8 +93,8 @@ export function toJaegerSpan(span: Span, processID: string): JaegerSpan {
     spanID: span.spanId,
     operationName: span.name === '' ? 'empty-span-name' : span.name,
     references: refs,
-    startTime: micros(span.startTimeUnixNano),
-    duration: micros(end - span.startTimeUnixNano),
+    startTime: nanosToMicros(span.startTimeUnixNano),
+    duration: nanosToMicros(end - span.startTimeUnixNano),
     tags: spanTags(span),
     // Recorded (time) order, as raw Jaeger returns it; its SortCollections adjuster would sort
     // events by name, which scrambles the timeline a reader expects.
