@@ -42,7 +42,7 @@ function holds(c: RuleCondition, node: TraceNode): boolean {
   if (c.error !== undefined && hasErrorOnPath(node) !== c.error) return false;
   if (c.retried !== undefined && isRetriedAttempt(node) !== c.retried) return false;
   if (c.remoteChild !== undefined && hasRemoteChild(node) !== c.remoteChild) return false;
-  if (c.waitOnly === true && waitEnd(node) === undefined) return false;
+  // `waitOnly` is not a yes/no condition: classifySection cuts the recorded wait off the section.
   return true;
 }
 
