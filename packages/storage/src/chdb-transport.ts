@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync } from 'node:fs';
-import { rm, writeFile } from 'node:fs/promises';
+import { open, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Session } from 'chdb';
@@ -13,7 +13,14 @@ import { StorageError } from './errors.ts';
 import { stringLiteral } from './sql-literal.ts';
 import type { QueryParams, QuerySettings, RowLayout, Transport } from './transport.ts';
 
-const JSON_SETTINGS = 'SETTINGS output_format_json_quote_64bit_integers=1';
+/** ` SETTINGS k=v, …` for settings written by Genba's code (names are ours, values numbers). */
+function settingsClause(settings: QuerySettings | undefined): string {
+  const list = Object.entries(settings ?? {}).map(([k, v]) => `${k}=${Number(v)}`);
+  return list.length ? ` SETTINGS ${list.join(', ')}` : '';
+}
+
+/** Buffers per writev call, under the kernel's IOV_MAX of 1024. */
+const IOV_BATCH = 1000;
 
 export interface ChdbTransportOptions {
   dataDir: string;
@@ -56,10 +63,9 @@ export class ChdbTransport implements Transport {
   async rows<T>(sql: string, params?: QueryParams, settings: QuerySettings = {}): Promise<T[]> {
     const session = await this.#acquire();
     try {
-      const extra = Object.entries(settings).map(([k, v]) => `, ${k}=${Number(v)}`);
       const text = await this.#run(
         session,
-        `${sql} ${JSON_SETTINGS}${extra.join('')}`,
+        `${sql}${settingsClause({ output_format_json_quote_64bit_integers: 1, ...settings })}`,
         params,
         'JSONEachRow',
       );
@@ -73,13 +79,24 @@ export class ChdbTransport implements Transport {
     }
   }
 
-  async insertRows(table: string, layout: RowLayout, rows: Uint8Array): Promise<void> {
-    if (rows.length === 0) return;
-    // A file then INSERT … SELECT FROM file() is the fastest binary insert chdb offers.
+  async insertRows(
+    table: string,
+    layout: RowLayout,
+    rows: Uint8Array | readonly Uint8Array[],
+  ): Promise<void> {
+    const parts = (rows instanceof Uint8Array ? [rows] : rows).filter((p) => p.length > 0);
+    if (parts.length === 0) return;
+    // A file then INSERT … SELECT FROM file() is the fastest binary insert chdb offers. The parts go
+    // in one writev, not writeFile's 512 KiB chunks, each of which waits for a turn of a busy event loop.
     const file = join(this.#spool, `genba-insert-${process.pid}-${randomUUID()}.bin`);
-    await writeFile(file, rows);
     try {
-      const sql = `INSERT INTO ${table} SELECT ${layout.select} FROM file(${stringLiteral(file)}, 'RowBinary', ${stringLiteral(layout.structure)})`;
+      const fh = await open(file, 'w');
+      try {
+        for (let i = 0; i < parts.length; i += IOV_BATCH) await fh.writev(parts.slice(i, i + IOV_BATCH));
+      } finally {
+        await fh.close();
+      }
+      const sql = `INSERT INTO ${table} SELECT ${layout.select} FROM file(${stringLiteral(file)}, 'RowBinary', ${stringLiteral(layout.structure)})${settingsClause(layout.settings)}`;
       await this.#onWriter(() => this.#run(this.#writer, sql, undefined, 'TSV'));
     } finally {
       await rm(file, { force: true });

@@ -1,15 +1,18 @@
 /**
  * The Storage contract on ClickHouse SQL, over any Transport (chdb in process, or HTTP), for one
- * engine or the shards of a cluster. Writes that arrive while an insert runs are merged into the
- * next insert (group commit), so many small requests cost few inserts; each caller still resolves
- * only when its spans are durable.
+ * engine or the shards of a cluster. Writes are encoded to RowBinary in the caller's turn, then
+ * handed to an Inserter (inserter.ts): with a write-ahead log they resolve once logged and are
+ * inserted in large batches; without one, once inserted (group commit). Every read settles first,
+ * so it sees every write that resolved before it.
  */
 import type { Span } from '@genba/model';
 import { normalizeTraceId } from '@genba/model';
 import { DEPENDENCY_LAYOUT, DependencyEdges, edgesToRowBinary } from './dependency-edges.ts';
 import type { Dialect } from './dialect.ts';
 import { StorageError } from './errors.ts';
+import { GroupCommit, type Inserter } from './inserter.ts';
 import { histogramQuantile } from './latency-histogram.ts';
+import { LoggedInserter } from './logged-inserter.ts';
 import { dropExpiredPartitions } from './retention.ts';
 import { shardOf } from './shard-routing.ts';
 import { spanKindFromName, spanKindName } from './span-kind-names.ts';
@@ -26,20 +29,11 @@ import type {
 } from './storage.ts';
 import { traceFilter } from './trace-filter.ts';
 import type { Transport } from './transport.ts';
+import type { WalRecord } from './wal-record.ts';
+import type { WalSegment, WriteAheadLog } from './write-ahead-log.ts';
 
-/** Upper bound of spans merged into one insert, to keep memory bounded. */
-const MAX_GROUP_SPANS = 100_000;
 const SWEEP_EVERY_MS = 3_600_000;
 const IDS = 'trace_id IN (SELECT toFixedString(unhex(arrayJoin({ids:Array(String)})), 16))';
-
-interface PendingWrite {
-  /** Encoded rows per shard (undefined: none for that shard). */
-  rows: (Buffer | undefined)[];
-  edges: Buffer | undefined;
-  count: number;
-  resolve: () => void;
-  reject: (err: unknown) => void;
-}
 
 export interface StoreTarget {
   dialect: Dialect;
@@ -52,6 +46,8 @@ export interface StoreTarget {
 export interface ClickHouseStoreOptions {
   /** Days to keep spans; 0 or absent keeps them for ever. */
   retentionDays?: number;
+  /** Acknowledge writes once they are in this log, and insert them in batches. */
+  wal?: WriteAheadLog;
 }
 
 export class ClickHouseStore implements Storage {
@@ -61,8 +57,9 @@ export class ClickHouseStore implements Storage {
   #retentionDays: number;
   /** The retention window in nanoseconds; 0n keeps spans for ever. */
   #windowNs: bigint;
-  #pending: PendingWrite[] = [];
-  #flushing: Promise<void> | undefined;
+  #wal: WriteAheadLog | undefined;
+  #inserter: Inserter;
+  #closed = false;
   #edges = new DependencyEdges();
   #expired = 0;
   #sweeper: NodeJS.Timeout | undefined;
@@ -73,15 +70,19 @@ export class ClickHouseStore implements Storage {
     this.#local = target.localSuffix;
     this.#retentionDays = opts.retentionDays ?? 0;
     this.#windowNs = BigInt(Math.round(Math.max(0, this.#retentionDays) * 86_400)) * 1_000_000_000n;
+    this.#wal = opts.wal;
+    const insert = (records: WalRecord[]) => this.#insertRecords(records);
+    this.#inserter = opts.wal ? new LoggedInserter(opts.wal, insert) : new GroupCommit(insert);
     if (this.#retentionDays > 0) {
       this.#sweeper = setInterval(() => void this.dropExpired().catch(() => {}), SWEEP_EVERY_MS);
       this.#sweeper.unref();
     }
   }
 
-  write(spans: readonly Span[]): Promise<void> {
+  async write(spans: readonly Span[]): Promise<void> {
+    if (this.#closed) throw new StorageError('the store is closed', 'unavailable');
     const fresh = this.#unexpired(spans);
-    if (fresh.length === 0) return Promise.resolve();
+    if (fresh.length === 0) return;
     // Encoding happens now, in the caller's turn, so a bad span fails its own batch only.
     const rows: (Buffer | undefined)[] = this.#shards.map(() => undefined);
     if (this.#shards.length === 1) rows[0] = spansToRowBinary(fresh);
@@ -93,11 +94,19 @@ export class ClickHouseStore implements Storage {
       });
     }
     const edges = this.#edges.edges(fresh);
-    return new Promise((resolve, reject) => {
-      const e = edges.length ? edgesToRowBinary(edges) : undefined;
-      this.#pending.push({ rows, edges: e, count: fresh.length, resolve, reject });
-      this.#flushing ??= this.#flush();
+    await this.#inserter.write({
+      count: fresh.length,
+      rows,
+      edges: edges.length ? edgesToRowBinary(edges) : undefined,
     });
+  }
+
+  /** Inserts what a previous run logged but had not inserted, then deletes it from the log. */
+  async replay(segments: readonly WalSegment[]): Promise<void> {
+    for (const segment of segments) {
+      if (segment.records.length > 0) await this.#insertRecords(segment.records);
+      await this.#wal?.remove(segment);
+    }
   }
 
   /** Inserts rows already encoded by `spansToRowBinary` into the first shard, as one insert with
@@ -107,7 +116,11 @@ export class ClickHouseStore implements Storage {
   }
 
   stats(): StoreStats {
-    return { expiredSpans: this.#expired };
+    return {
+      expiredSpans: this.#expired,
+      queuedSpans: this.#inserter.queuedSpans,
+      failedInserts: this.#inserter.failedInserts,
+    };
   }
 
   /** Drops every day partition that is wholly older than the retention window, on every shard. */
@@ -129,33 +142,17 @@ export class ClickHouseStore implements Storage {
     return spans.filter((s) => s.startTimeUnixNano >= cutoff);
   }
 
-  async #flush(): Promise<void> {
-    while (this.#pending.length > 0) {
-      const group: PendingWrite[] = [];
-      let count = 0;
-      while (
-        this.#pending.length > 0 &&
-        (group.length === 0 || count + this.#pending[0].count <= MAX_GROUP_SPANS)
-      ) {
-        const w = this.#pending.shift()!;
-        group.push(w);
-        count += w.count;
-      }
-      try {
-        await Promise.all(
-          this.#shards.map((t, i) => {
-            const rows = concat(group.map((w) => w.rows[i]));
-            return rows ? t.insertRows(`spans${this.#local}`, this.#d.spanLayout, rows) : undefined;
-          }),
-        );
-        const edges = concat(group.map((w) => w.edges));
-        if (edges) await this.#shards[0].insertRows(`dependencies${this.#local}`, DEPENDENCY_LAYOUT, edges);
-        for (const w of group) w.resolve();
-      } catch (err) {
-        for (const w of group) w.reject(err);
-      }
-    }
-    this.#flushing = undefined;
+  /** One insert per shard for the spans, then one for the edges. */
+  async #insertRecords(records: readonly WalRecord[]): Promise<void> {
+    await Promise.all(
+      this.#shards.map((t, i) => {
+        const rows = present(records.map((r) => r.rows[i]));
+        return rows.length ? t.insertRows(`spans${this.#local}`, this.#d.spanLayout, rows) : undefined;
+      }),
+    );
+    const edges = present(records.map((r) => r.edges));
+    if (edges.length)
+      await this.#shards[0].insertRows(`dependencies${this.#local}`, DEPENDENCY_LAYOUT, edges);
   }
 
   async getTrace(traceId: string): Promise<Span[]> {
@@ -163,6 +160,7 @@ export class ClickHouseStore implements Storage {
   }
 
   async getTraces(traceIds: readonly string[]): Promise<Map<string, Span[]>> {
+    await this.#inserter.settle();
     const byShard: string[][] = this.#shards.map(() => []);
     for (const id of traceIds) {
       const n = normalizeTraceId(id);
@@ -205,6 +203,7 @@ export class ClickHouseStore implements Storage {
   async findTraces(q: TraceQuery): Promise<TraceSummary[]> {
     const { where, params } = traceFilter(this.#d, q);
     const limit = Math.max(1, Math.min(Math.floor(q.limit), 10_000));
+    await this.#inserter.settle();
     const all = this.#shards[0];
     const matches = await all.rows<{ tid: string }>(
       `SELECT lower(hex(trace_id)) AS tid, max(${this.#d.start}) AS latest FROM spans WHERE ${where}
@@ -251,6 +250,7 @@ export class ClickHouseStore implements Storage {
   }
 
   async getServices(): Promise<string[]> {
+    await this.#inserter.settle();
     const rows = await this.#shards[0].rows<{ service: string }>(
       'SELECT service FROM services ORDER BY service',
     );
@@ -266,6 +266,7 @@ export class ClickHouseStore implements Storage {
       params.kind = kind;
       kindFilter = 'AND kind = {kind:UInt8}';
     }
+    await this.#inserter.settle();
     const rows = await this.#shards[0].rows<{ name: string; kind: number }>(
       `SELECT name, kind FROM operations WHERE service = {service:String} ${kindFilter}
        GROUP BY name, kind ORDER BY name, kind`,
@@ -275,6 +276,7 @@ export class ClickHouseStore implements Storage {
   }
 
   async getDependencies(startMin: bigint, startMax: bigint): Promise<DependencyLink[]> {
+    await this.#inserter.settle();
     const rows = await this.#shards[0].rows<{
       parent: string;
       child: string;
@@ -306,6 +308,7 @@ export class ClickHouseStore implements Storage {
 
   async getLatencies(q: LatencyQuery): Promise<OperationLatency[]> {
     const params = { ...minuteParams(q.startMin, q.startMax), service: q.service ?? '' };
+    await this.#inserter.settle();
     const rows = await this.#shards[0].rows<{
       service: string;
       name: string;
@@ -334,8 +337,10 @@ export class ClickHouseStore implements Storage {
   }
 
   async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
     if (this.#sweeper) clearInterval(this.#sweeper);
-    await this.#flushing;
+    await this.#inserter.close();
     await Promise.all(this.#shards.map((t) => t.close()));
   }
 }
@@ -349,8 +354,6 @@ function minuteParams(startMin: bigint, startMax: bigint): { from: number; to: n
   return { from: Math.max(0, from), to: Math.max(0, Math.min(to, 4_294_967_295)) };
 }
 
-function concat(parts: (Buffer | undefined)[]): Buffer | undefined {
-  const present = parts.filter((p): p is Buffer => p !== undefined);
-  if (present.length === 0) return undefined;
-  return present.length === 1 ? present[0] : Buffer.concat(present);
+function present(parts: (Uint8Array | undefined)[]): Uint8Array[] {
+  return parts.filter((p): p is Uint8Array => p !== undefined);
 }

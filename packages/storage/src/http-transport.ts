@@ -53,12 +53,18 @@ export class HttpTransport implements Transport {
     return out;
   }
 
-  async insertRows(table: string, layout: RowLayout, rows: Uint8Array): Promise<void> {
-    if (rows.length === 0) return;
+  async insertRows(
+    table: string,
+    layout: RowLayout,
+    rows: Uint8Array | readonly Uint8Array[],
+  ): Promise<void> {
+    const body = rows instanceof Uint8Array ? rows : Buffer.concat(rows);
+    if (body.length === 0) return;
     const query = layout.columns
       ? `INSERT INTO ${table} (${layout.columns}) FORMAT RowBinary`
       : `INSERT INTO ${table} SELECT ${layout.select} FROM input(${stringLiteral(layout.structure)}) FORMAT RowBinary`;
-    await this.#post(rows, { query });
+    const settings = Object.entries(layout.settings ?? {}).map(([k, v]) => [k, String(Number(v))]);
+    await this.#post(body, { query, ...Object.fromEntries(settings) });
   }
 
   async version(): Promise<string> {

@@ -3,6 +3,7 @@
  * server (`clickhouse://host:8123/db`) or a cluster (`clickhouse+cluster://h1:8123,h2:8123/db?cluster=NAME`).
  * Creates the database and tables when missing, upgrades an older schema, then drops expired days.
  */
+import { join } from 'node:path';
 import { ChdbTransport } from './chdb-transport.ts';
 import { ClickHouseStore } from './clickhouse-store.ts';
 import { type Dialect, dialectForVersion, modern } from './dialect.ts';
@@ -11,6 +12,11 @@ import { HttpTransport } from './http-transport.ts';
 import { migrate } from './migrations.ts';
 import { parseStorageAddress } from './storage-url.ts';
 import type { Transport } from './transport.ts';
+import { WriteAheadLog } from './write-ahead-log.ts';
+
+/** The write-ahead log's directory under the data directory. Its records hold rows in the span and
+ * dependency layouts of this version; a change to either needs a new name here (and a reader for the old). */
+const WAL_DIR = 'genba-wal-v1';
 
 export interface EmbeddedStoreOptions {
   dataDir: string;
@@ -27,7 +33,7 @@ export interface OpenStoreOptions extends EmbeddedStoreOptions {
 /** Opens (and creates when new) the embedded store under `dataDir`. */
 export async function openEmbeddedStore(opts: EmbeddedStoreOptions): Promise<ClickHouseStore> {
   const transport = new ChdbTransport({ dataDir: opts.dataDir, readers: opts.readers });
-  return prepare([transport], modern, opts.retentionDays, undefined);
+  return prepare([transport], modern, opts.retentionDays, undefined, join(opts.dataDir, WAL_DIR));
 }
 
 export async function openStore(opts: OpenStoreOptions): Promise<ClickHouseStore> {
@@ -60,13 +66,17 @@ async function prepare(
   dialect: Dialect,
   retentionDays: number | undefined,
   cluster: { name: string; database: string } | undefined,
+  walDir?: string,
 ): Promise<ClickHouseStore> {
   try {
     for (const t of shards) await migrate(t, dialect, { retentionDays, cluster });
+    const wal = walDir ? await WriteAheadLog.open(walDir) : undefined;
     const store = new ClickHouseStore(
       { dialect, shards, localSuffix: cluster ? '_local' : '' },
-      { retentionDays },
+      { retentionDays, wal: wal?.log },
     );
+    // What a crash left in the log goes in before anything new, then expired days go.
+    if (wal) await store.replay(wal.leftovers);
     await store.dropExpired();
     return store;
   } catch (err) {

@@ -60,6 +60,7 @@ export function spansToRowBinary(spans: readonly Span[]): Buffer {
   const w = new RowBinaryWriter(spans.length * 512);
   // A resource is shared by many spans: encode its columns once and copy the bytes.
   const resources = new Map<Resource, { service: string; bytes: Buffer }>();
+  const scopes = new Map<Scope, boolean>();
   for (const s of spans) {
     let res = resources.get(s.resource);
     if (res === undefined) {
@@ -84,25 +85,38 @@ export function spansToRowBinary(spans: readonly Span[]): Buffer {
     w.raw(res.bytes);
     w.string(s.scope.name);
     w.string(s.scope.version);
-    w.string(extraOf(s));
+    let plainScope = scopes.get(s.scope);
+    if (plainScope === undefined) {
+      plainScope = !hasScopeExtra(s);
+      scopes.set(s.scope, plainScope);
+    }
+    w.string(plainScope && !hasSpanExtra(s) ? '' : extraOf(s));
   }
   return Buffer.from(w.bytes());
 }
 
+/** Whether the span's resource or scope has anything the columns do not hold (asked once per scope). */
+function hasScopeExtra(s: Span): boolean {
+  return Boolean(
+    s.resource.schemaUrl ||
+      s.scope.schemaUrl ||
+      s.resource.droppedAttributesCount ||
+      s.scope.droppedAttributesCount ||
+      Object.keys(s.scope.attributes).length > 0,
+  );
+}
+
+function hasSpanExtra(s: Span): boolean {
+  return Boolean(
+    s.events.length ||
+      s.links.length ||
+      s.droppedAttributesCount ||
+      s.droppedEventsCount ||
+      s.droppedLinksCount,
+  );
+}
+
 function extraOf(s: Span): string {
-  if (
-    !s.events.length &&
-    !s.links.length &&
-    !s.droppedAttributesCount &&
-    !s.droppedEventsCount &&
-    !s.droppedLinksCount &&
-    !s.resource.schemaUrl &&
-    !s.scope.schemaUrl &&
-    !s.resource.droppedAttributesCount &&
-    !s.scope.droppedAttributesCount &&
-    Object.keys(s.scope.attributes).length === 0
-  )
-    return '';
   const x: Extra = {};
   if (s.events.length)
     x.e = s.events.map((e) => [

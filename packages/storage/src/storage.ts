@@ -8,7 +8,9 @@ export interface SpanWriter {
   /**
    * Stores a batch of spans.
    * - MUST resolve only once every span of the batch is durable: after a process crash
-   *   (kill -9) that follows the resolution, every span is readable again.
+   *   (kill -9) that follows the resolution, every span is readable again. A write-ahead log
+   *   that the store replays on open counts as durable.
+   * - Every read that starts after the resolution MUST see the batch's spans.
    * - MUST reject when any span could not be stored; the caller may retry the whole batch.
    * - MAY store a span twice when a batch is retried; readers MUST return it once.
    * - MUST accept spans of any trace in any order, and spans of one trace across batches.
@@ -119,6 +121,10 @@ export interface SpanReader {
 export interface StoreStats {
   /** Spans that arrived already older than the retention window: accepted, not stored. */
   expiredSpans: number;
+  /** Spans acknowledged (durable in a write-ahead log) and not yet in the engine. */
+  queuedSpans: number;
+  /** Inserts into the engine that failed; logged spans are retried, others reported to the writer. */
+  failedInserts: number;
 }
 
 export interface Storage extends SpanWriter, SpanReader {

@@ -20,6 +20,8 @@ export interface RowLayout {
   /** Target columns in row order, for a direct `INSERT … (columns) FORMAT RowBinary`; set when
    * the rows already have the table's types (the baseline form). */
   columns?: string;
+  /** Engine settings for the insert, where the engine has them. */
+  settings?: QuerySettings;
 }
 
 export interface Transport {
@@ -27,8 +29,9 @@ export interface Transport {
   exec(sql: string, params?: QueryParams): Promise<void>;
   /** Runs a query and returns its rows as parsed JSONEachRow objects (64-bit ints as strings). */
   rows<T>(sql: string, params?: QueryParams, settings?: QuerySettings): Promise<T[]>;
-  /** Inserts RowBinary rows that the caller built itself. Resolves when the insert is durable. */
-  insertRows(table: string, layout: RowLayout, rows: Uint8Array): Promise<void>;
+  /** Inserts RowBinary rows that the caller built itself, given whole or as consecutive parts.
+   * Resolves when the insert is durable. */
+  insertRows(table: string, layout: RowLayout, rows: Uint8Array | readonly Uint8Array[]): Promise<void>;
   /** The engine's version, e.g. "26.7.2.1". */
   version(): Promise<string>;
   close(): Promise<void>;
