@@ -4,15 +4,23 @@
  * to SCHEMA_VERSION. Every step is idempotent, so a migration cut short by a crash runs again cleanly.
  */
 import type { Dialect } from './dialect.ts';
-import { DEPENDENCY_LATENCY_COLUMN, type SchemaOptions, SPAN_INDEXES, schemaStatements } from './schema.ts';
+import {
+  DEPENDENCY_LATENCY_COLUMN,
+  SPAN_COLUMN_CODECS,
+  SPAN_INDEXES,
+  SPAN_TABLE_SETTINGS,
+  type SchemaOptions,
+  schemaStatements,
+} from './schema.ts';
 import type { Transport } from './transport.ts';
 
 /**
  * 2: day-partitioned `traces` and `operations`, `dependencies` and `latency_stats`.
  * 3: bloom-filter indexes on attribute and resource values (modern form).
  * 4: a latency histogram per row of `dependencies`, for the P50/P95 of each edge.
+ * 5: stronger codecs and smaller compressed blocks for `spans` (modern form).
  */
-export const SCHEMA_VERSION = 4;
+export const SCHEMA_VERSION = 5;
 
 async function tableNames(t: Transport): Promise<Set<string>> {
   const rows = await t.rows<{ name: string }>(
@@ -69,6 +77,18 @@ async function addDependencyLatency(t: Transport, opts: SchemaOptions): Promise<
   }
 }
 
+/**
+ * Version 5: codecs and block sizes of `spans`. Both are metadata: parts written from now on, and
+ * parts that merges rewrite, take them; older parts stay readable as they are. The trace-id filter
+ * of older stores keeps its 0.001 rate (an index cannot be altered in place, only rebuilt).
+ */
+async function tuneSpans(t: Transport, opts: SchemaOptions): Promise<void> {
+  const table = `spans${opts.cluster ? '_local' : ''}`;
+  for (const [column, type] of Object.entries(SPAN_COLUMN_CODECS))
+    await t.exec(`ALTER TABLE ${table} MODIFY COLUMN ${column} ${type}`);
+  await t.exec(`ALTER TABLE ${table} MODIFY SETTING ${SPAN_TABLE_SETTINGS}`);
+}
+
 /** Creates a new store, or upgrades an older one, to SCHEMA_VERSION. Returns the version found. */
 export async function migrate(t: Transport, d: Dialect, opts: SchemaOptions = {}): Promise<number> {
   const found = await currentVersion(t);
@@ -81,6 +101,7 @@ export async function migrate(t: Transport, d: Dialect, opts: SchemaOptions = {}
         `ALTER TABLE spans${opts.cluster ? '_local' : ''} ADD ${index.replace('INDEX', 'INDEX IF NOT EXISTS')}`,
       );
   if (found > 0 && found < 4) await addDependencyLatency(t, opts);
+  if (found > 0 && found < 5 && d.form === 'modern') await tuneSpans(t, opts);
   if (found < SCHEMA_VERSION) {
     await t.exec('CREATE TABLE IF NOT EXISTS genba_schema (version UInt32, applied DateTime) ENGINE = Log');
     await t.exec('INSERT INTO genba_schema SELECT {v:UInt32}, now()', { v: SCHEMA_VERSION });

@@ -56,6 +56,21 @@ test('a store made by Genba before versioned migrations opens and upgrades itsel
       indexes.map((i) => i.name),
       ['idx_attr_values', 'idx_resource_values', 'idx_trace_id'],
     );
+    const codecs = await again.rows<{ name: string; codec: string }>(
+      `SELECT name, compression_codec AS codec FROM system.columns
+       WHERE database = currentDatabase() AND table = 'spans' AND name IN ('attributes', 'trace_id') ORDER BY name`,
+    );
+    assert.deepEqual(
+      codecs.map((c) => [c.name, c.codec]),
+      [
+        ['attributes', 'CODEC(ZSTD(3))'],
+        ['trace_id', 'CODEC(ZSTD(1))'],
+      ],
+    );
+    const [settings] = await again.rows<{ ddl: string }>(
+      "SELECT create_table_query AS ddl FROM system.tables WHERE database = currentDatabase() AND name = 'spans'",
+    );
+    assert.match(settings.ddl, /max_compress_block_size = 65536/);
     await again.close();
   } finally {
     rmSync(old, { recursive: true, force: true });
