@@ -103,12 +103,23 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     g.role === 'router'
       ? undefined
       : await openStore({ dataDir: g.data_dir, storage: g.storage, retentionDays });
-  if (store)
+  if (store) {
     metrics.observe(
       'genba_store_spans_expired_total',
       'Spans accepted but not stored, because they started before the retention window',
       () => store.stats().expiredSpans,
     );
+    metrics.gauge(
+      'genba_store_spans_queued',
+      'Spans acknowledged (in the write-ahead log) and not yet inserted into the engine',
+      () => store.stats().queuedSpans,
+    );
+    metrics.observe(
+      'genba_store_insert_failures_total',
+      'Inserts into the engine that failed (logged spans are retried)',
+      () => store.stats().failedInserts,
+    );
+  }
   let pipelines: Awaited<ReturnType<typeof buildPipelines>> | undefined;
   const apps: FastifyInstance[] = [];
   const closeAll = async () => {
