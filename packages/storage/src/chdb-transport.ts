@@ -4,7 +4,7 @@
  * the event loop and reads never wait behind a long insert.
  */
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { open, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,6 +17,26 @@ import type { QueryParams, QuerySettings, RowLayout, Transport } from './transpo
 function settingsClause(settings: QuerySettings | undefined): string {
   const list = Object.entries(settings ?? {}).map(([k, v]) => `${k}=${Number(v)}`);
   return list.length ? ` SETTINGS ${list.join(', ')}` : '';
+}
+
+const INSERT_FILE = /^genba-insert-(\d+)-[0-9a-f-]+\.(bin|jsonl)$/;
+
+/** Insert files of processes that are gone (a killed server leaves its last one, in RAM). */
+function removeOrphanedInserts(spool: string): void {
+  for (const name of readdirSync(spool)) {
+    const pid = Number(INSERT_FILE.exec(name)?.[1] ?? 0);
+    if (pid === 0 || pid === process.pid || alive(pid)) continue;
+    rmSync(join(spool, name), { force: true });
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 /** Buffers per writev call, under the kernel's IOV_MAX of 1024. */
@@ -54,6 +74,7 @@ export class ChdbTransport implements Transport {
     this.#idle = [...this.#readers];
     // A RAM-backed spool keeps the insert files off the disk; the table parts are what must be durable.
     this.#spool = existsSync('/dev/shm') ? '/dev/shm' : tmpdir();
+    removeOrphanedInserts(this.#spool);
   }
 
   async exec(sql: string, params?: QueryParams): Promise<void> {

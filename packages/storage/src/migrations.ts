@@ -6,10 +6,10 @@
 import type { Dialect } from './dialect.ts';
 import {
   DEPENDENCY_LATENCY_COLUMN,
+  type SchemaOptions,
   SPAN_COLUMN_CODECS,
   SPAN_INDEXES,
   SPAN_TABLE_SETTINGS,
-  type SchemaOptions,
   schemaStatements,
 } from './schema.ts';
 import type { Transport } from './transport.ts';

@@ -5,8 +5,16 @@
  * stop the replay.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { appendFileSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import {
+  appendFileSync,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
@@ -17,15 +25,12 @@ import { loadFixture } from './conformance.ts';
 const dir = mkdtempSync(join(tmpdir(), 'genba-wal-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
-const toJson = (spans: Span[]) =>
-  JSON.stringify(spans, (_k, v) => (typeof v === 'bigint' ? `${v}n` : v));
+const toJson = (spans: Span[]) => JSON.stringify(spans, (_k, v) => (typeof v === 'bigint' ? `${v}n` : v));
 
 /** Three batches: the fixture's traces, each under new ids so batches do not overlap. */
 function batches(): Span[][] {
   const fixture = loadFixture('basic.otlp.json');
-  return [1, 2, 3].map((b) =>
-    fixture.map((s) => ({ ...s, traceId: `${b}${s.traceId.slice(1)}` })),
-  );
+  return [1, 2, 3].map((b) => fixture.map((s) => ({ ...s, traceId: `${b}${s.traceId.slice(1)}` })));
 }
 
 test('spans acknowledged before a kill -9 are inserted when the store opens again', async () => {
@@ -76,5 +81,23 @@ test('spans acknowledged before a kill -9 are inserted when the store opens agai
     );
   } finally {
     await store.close();
+  }
+});
+
+test("a killed process's insert file is removed from the spool when a store opens", async () => {
+  const spool = existsSync('/dev/shm') ? '/dev/shm' : tmpdir();
+  const gone = spawnSync(process.execPath, ['-e', '']).pid!;
+  const orphan = join(spool, `genba-insert-${gone}-00000000-0000-4000-8000-000000000000.bin`);
+  const ours = join(spool, `genba-insert-${process.pid}-00000000-0000-4000-8000-000000000001.bin`);
+  writeFileSync(orphan, 'rows');
+  writeFileSync(ours, 'rows');
+  try {
+    const store = await openEmbeddedStore({ dataDir: mkdtempSync(join(dir, 'spool-')) });
+    await store.close();
+    assert.equal(existsSync(orphan), false, 'the dead process left it');
+    assert.equal(existsSync(ours), true, 'a live process may still use it');
+  } finally {
+    rmSync(orphan, { force: true });
+    rmSync(ours, { force: true });
   }
 });

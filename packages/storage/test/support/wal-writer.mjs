@@ -8,7 +8,7 @@ register();
 const { openEmbeddedStore } = await import('../../src/index.ts');
 const store = await openEmbeddedStore({ dataDir: process.argv[2] });
 process.stdout.write('ready\n');
-const revive = (k, v) => (typeof v === 'string' && /^\d+n$/.test(v) ? BigInt(v.slice(0, -1)) : v);
+const revive = (_k, v) => (typeof v === 'string' && /^\d+n$/.test(v) ? BigInt(v.slice(0, -1)) : v);
 let n = 0;
 for await (const line of createInterface({ input: process.stdin })) {
   await store.write(JSON.parse(line, revive));
