@@ -58,15 +58,16 @@ interface Extra {
 /** Encodes spans as RowBinary rows in the order of SPAN_ROW_STRUCTURE (dialect.ts). */
 export function spansToRowBinary(spans: readonly Span[]): Buffer {
   const w = new RowBinaryWriter(spans.length * 512);
-  // A resource is shared by many spans: encode its columns once and copy the bytes.
-  const resources = new Map<Resource, { service: string; bytes: Buffer }>();
+  // Resources and scopes are shared by many spans: encode a resource's columns once and copy the
+  // bytes; ask once per resource and per scope whether it needs the extra column.
+  const resources = new Map<Resource, { service: string; bytes: Buffer; extra: boolean }>();
   const scopes = new Map<Scope, boolean>();
   for (const s of spans) {
     let res = resources.get(s.resource);
     if (res === undefined) {
       const rw = new RowBinaryWriter(1024);
       writeAttributeArrays(rw, s.resource.attributes);
-      res = { service: serviceName(s), bytes: Buffer.from(rw.bytes()) };
+      res = { service: serviceName(s), bytes: Buffer.from(rw.bytes()), extra: hasResourceExtra(s.resource) };
       resources.set(s.resource, res);
     }
     w.fixedHex(s.traceId, 16);
@@ -85,25 +86,23 @@ export function spansToRowBinary(spans: readonly Span[]): Buffer {
     w.raw(res.bytes);
     w.string(s.scope.name);
     w.string(s.scope.version);
-    let plainScope = scopes.get(s.scope);
-    if (plainScope === undefined) {
-      plainScope = !hasScopeExtra(s);
-      scopes.set(s.scope, plainScope);
+    let scopeExtra = scopes.get(s.scope);
+    if (scopeExtra === undefined) {
+      scopeExtra = hasScopeExtra(s.scope);
+      scopes.set(s.scope, scopeExtra);
     }
-    w.string(plainScope && !hasSpanExtra(s) ? '' : extraOf(s));
+    w.string(res.extra || scopeExtra || hasSpanExtra(s) ? extraOf(s) : '');
   }
   return Buffer.from(w.bytes());
 }
 
-/** Whether the span's resource or scope has anything the columns do not hold (asked once per scope). */
-function hasScopeExtra(s: Span): boolean {
-  return Boolean(
-    s.resource.schemaUrl ||
-      s.scope.schemaUrl ||
-      s.resource.droppedAttributesCount ||
-      s.scope.droppedAttributesCount ||
-      Object.keys(s.scope.attributes).length > 0,
-  );
+/** Whether a resource, a scope or a span has anything the columns do not hold, for `extra`. */
+function hasResourceExtra(r: Resource): boolean {
+  return Boolean(r.schemaUrl || r.droppedAttributesCount);
+}
+
+function hasScopeExtra(scope: Scope): boolean {
+  return Boolean(scope.schemaUrl || scope.droppedAttributesCount || Object.keys(scope.attributes).length > 0);
 }
 
 function hasSpanExtra(s: Span): boolean {

@@ -196,6 +196,22 @@ export function storageConformance(name: string, factory: StoreFactory): void {
       assert.equal(got.name, 'ünïcödé');
     });
 
+    test('spans that share a scope object keep their own resource details', async () => {
+      const [b] = fixture.filter((s) => s.traceId === B);
+      const id = '3000000000000000000000000000000f';
+      const plainResource = { ...b.resource, schemaUrl: '' };
+      const richResource = { ...b.resource, schemaUrl: 'https://opentelemetry.io/schemas/1.26.0' };
+      await store.write([
+        { ...b, traceId: id, spanId: '0300000000000001', attributes: {}, resource: plainResource },
+        { ...b, traceId: id, spanId: '0300000000000002', attributes: {}, resource: richResource },
+      ]);
+      const got = await store.getTrace(id);
+      assert.deepEqual(got.map((s) => [s.spanId, s.resource.schemaUrl]).sort(), [
+        ['0300000000000001', ''],
+        ['0300000000000002', 'https://opentelemetry.io/schemas/1.26.0'],
+      ]);
+    });
+
     test('ids that end in zero bytes are found', async () => {
       const id = '10000000000000000000000000000000';
       const [b] = fixture.filter((s) => s.traceId === B);
