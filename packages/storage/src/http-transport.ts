@@ -46,8 +46,10 @@ export class HttpTransport implements Transport {
   }
 
   async rows<T>(sql: string, params?: QueryParams, settings: QuerySettings = {}): Promise<T[]> {
-    const query = Object.fromEntries(Object.entries(settings).map(([k, v]) => [k, String(Number(v))]));
-    const text = await this.#post(`${bindLiterals(sql, params)} FORMAT JSONEachRow`, query);
+    const text = await this.#post(
+      `${bindLiterals(sql, params)} FORMAT JSONEachRow`,
+      settingsParams(settings),
+    );
     const out: T[] = [];
     for (const line of text.split('\n')) if (line !== '') out.push(JSON.parse(line) as T);
     return out;
@@ -63,8 +65,7 @@ export class HttpTransport implements Transport {
     const query = layout.columns
       ? `INSERT INTO ${table} (${layout.columns}) FORMAT RowBinary`
       : `INSERT INTO ${table} SELECT ${layout.select} FROM input(${stringLiteral(layout.structure)}) FORMAT RowBinary`;
-    const settings = Object.entries(layout.settings ?? {}).map(([k, v]) => [k, String(Number(v))]);
-    await this.#post(body, { query, ...Object.fromEntries(settings) });
+    await this.#post(body, { query, ...settingsParams(layout.settings) });
   }
 
   async version(): Promise<string> {
@@ -103,4 +104,9 @@ export class HttpTransport implements Transport {
     }
     return text;
   }
+}
+
+/** Settings as URL parameters, which the HTTP interface applies to the query. */
+function settingsParams(settings: QuerySettings = {}): Record<string, string> {
+  return Object.fromEntries(Object.entries(settings).map(([k, v]) => [k, String(Number(v))]));
 }

@@ -24,7 +24,6 @@ export class LoggedInserter implements Inserter {
   #stored = 0;
   #queued = 0;
   #failed = 0;
-  #firstAt = 0;
   #urgent = false;
   #closing = false;
   #running: Promise<void> | undefined;
@@ -51,7 +50,6 @@ export class LoggedInserter implements Inserter {
       this.#kick();
       await new Promise<void>((resolve) => this.#writers.push(resolve));
     }
-    if (this.#wal.pendingSpans === 0) this.#firstAt = performance.now();
     await this.#wal.append(record);
     this.#queued += record.count;
     this.#kick();
@@ -84,7 +82,7 @@ export class LoggedInserter implements Inserter {
       this.#urgent ||
       this.#closing ||
       pending >= FLUSH_SPANS ||
-      performance.now() - this.#firstAt >= FLUSH_DELAY_MS
+      performance.now() - this.#wal.pendingSince >= FLUSH_DELAY_MS
     );
   }
 
@@ -97,7 +95,7 @@ export class LoggedInserter implements Inserter {
       return;
     }
     if (!this.#timer && this.#wal.pendingSpans > 0) {
-      const wait = Math.max(0, FLUSH_DELAY_MS - (performance.now() - this.#firstAt));
+      const wait = Math.max(0, FLUSH_DELAY_MS - (performance.now() - this.#wal.pendingSince));
       this.#timer = setTimeout(() => {
         this.#timer = undefined;
         this.#kick();

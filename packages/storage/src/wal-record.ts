@@ -36,14 +36,9 @@ export function encodeWalRecord(r: WalRecord): Buffer[] {
   return [head, ...parts.filter((p): p is Uint8Array => p !== undefined && p.length > 0).map(asBuffer)];
 }
 
-export interface DecodedWal {
-  records: WalRecord[];
-  /** Bytes after the last whole record: a write cut short by a crash (never acknowledged). */
-  tornBytes: number;
-}
-
-/** Reads every whole record of a log segment; stops at the first frame that is short or malformed. */
-export function decodeWalRecords(bytes: Buffer): DecodedWal {
+/** Reads every whole record of a log segment; stops at the first frame that is short or malformed
+ * (what follows is a write a crash cut short, never acknowledged). */
+export function decodeWalRecords(bytes: Buffer): WalRecord[] {
   const records: WalRecord[] = [];
   let o = 0;
   while (o + FRAME_HEAD <= bytes.length) {
@@ -55,7 +50,7 @@ export function decodeWalRecords(bytes: Buffer): DecodedWal {
     records.push(record);
     o = end;
   }
-  return { records, tornBytes: bytes.length - o };
+  return records;
 }
 
 function decodeBody(body: Buffer): WalRecord | undefined {

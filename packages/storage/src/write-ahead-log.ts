@@ -20,8 +20,6 @@ export interface WalSegment {
   records: WalRecord[];
   /** Spans in the records. */
   count: number;
-  /** Bytes after the last whole record, found on replay (a write a crash cut short). */
-  tornBytes: number;
   /** `appendedRecords` when the segment was sealed (0 for a previous run's segment). */
   endSeq: number;
 }
@@ -36,6 +34,7 @@ export class WriteAheadLog {
   #size = 0;
   #records: WalRecord[] = [];
   #count = 0;
+  #since = 0;
   #appended = 0;
   #chain: Promise<unknown> = Promise.resolve();
 
@@ -51,8 +50,8 @@ export class WriteAheadLog {
     const leftovers: WalSegment[] = [];
     for (const name of names) {
       const file = join(dir, name);
-      const { records, tornBytes } = decodeWalRecords(await readFile(file));
-      leftovers.push({ files: [file], records, count: sum(records), tornBytes, endSeq: 0 });
+      const records = decodeWalRecords(await readFile(file));
+      leftovers.push({ files: [file], records, count: sum(records), endSeq: 0 });
     }
     const last = names.length ? Number.parseInt(names[names.length - 1], 10) : 0;
     return { log: new WriteAheadLog(dir, last + 1), leftovers };
@@ -61,6 +60,11 @@ export class WriteAheadLog {
   /** Spans appended since the last seal. */
   get pendingSpans(): number {
     return this.#count;
+  }
+
+  /** `performance.now()` of the first record appended since the last seal. */
+  get pendingSince(): number {
+    return this.#since;
   }
 
   /** Records appended since the log was opened. */
@@ -80,6 +84,7 @@ export class WriteAheadLog {
         throw err;
       }
       for (const p of parts) this.#size += p.length;
+      if (this.#records.length === 0) this.#since = performance.now();
       this.#records.push(record);
       this.#count += record.count;
       this.#appended++;
@@ -95,7 +100,6 @@ export class WriteAheadLog {
         files: this.#files,
         records: this.#records,
         count: this.#count,
-        tornBytes: 0,
         endSeq: this.#appended,
       };
       this.#fh = undefined;
